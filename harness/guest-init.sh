@@ -1,0 +1,61 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# PID 1 of a lab VM. The root is the host's, read-only over 9p; everything
+# writable is tmpfs, except $lab_work (the host's work dir, shared read-write
+# and mounted at the same path, so paths mean the same on both sides).
+# Runs $lab_run/cmd, stores its exit code, output and the kernel log there,
+# then powers the VM off. It must never return: PID 1 exiting panics.
+
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/root TERM=dumb LANG=C.UTF-8
+
+poweroff_now() {
+	sync
+	echo o >/proc/sysrq-trigger
+	sleep 5
+	echo b >/proc/sysrq-trigger
+}
+trap poweroff_now EXIT
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mkdir -p /dev/pts /dev/shm
+mount -t devpts devpts /dev/pts
+mount -t tmpfs tmpfs /dev/shm
+mount -t tmpfs tmpfs /run
+mount -t tmpfs tmpfs /tmp
+mount -t tmpfs tmpfs /root
+mount -t tmpfs tmpfs /var/tmp
+mount -t debugfs debugfs /sys/kernel/debug
+mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+echo 1 >/proc/sys/kernel/sysrq
+
+for arg in $(cat /proc/cmdline); do
+	case $arg in
+	lab_run=*) lab_run=${arg#lab_run=} ;;
+	lab_work=*) lab_work=${arg#lab_work=} ;;
+	lab_root=*) lab_root=${arg#lab_root=} ;;
+	esac
+done
+export LAB_RUN=$lab_run LAB_WORK=$lab_work LAB_ROOT=$lab_root
+
+# The work dir may sit under /tmp, now a tmpfs: create the mount point there.
+mkdir -p "$lab_work"
+if ! mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,cache=none \
+	labwork "$lab_work"; then
+	echo "lab: cannot mount the work dir $lab_work" >/dev/console
+	exit 1
+fi
+
+hostname labvm
+ip link set lo up 2>/dev/null
+
+cd "$lab_run" || exit 1
+echo "lab: running $lab_run/cmd" >/dev/console
+"$lab_run/cmd" 2>&1 | tee "$lab_run/output.log" >/dev/console
+rc=${PIPESTATUS[0]}
+
+dmesg >"$lab_run/dmesg.log"
+echo "$rc" >"$lab_run/rc"
+echo "lab: cmd exited $rc" >/dev/console

@@ -1,0 +1,78 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# `make lint`: checkpatch --strict on our files and patches, sparse (C=2)
+# and W=1 on the net/devlink and netdevsim objects, coccicheck on
+# net/devlink. Findings in upstream files we do not touch are not ours and
+# are not counted; any finding in ours makes the exit code non-zero.
+. "$(dirname "$0")/lib.sh"
+
+"$HARNESS/deps.sh" >/dev/null || exit 1
+"$HARNESS/prepare-src.sh" ours >/dev/null || exit 1
+src=$(src_dir ours)
+out=$(out_dir ours lint)
+report=$WORK/lint
+rm -rf "$report"
+mkdir -p "$report"
+findings=0
+
+# Our files, as kernel paths: the overlay and whatever the patches touch.
+mapfile -t ours < <( (cd "$LAB_ROOT/overlay" && find . -type f | sed 's#^\./##'
+	sed -n 's#^+++ b/\(.*\)$#\1#p' "$LAB_ROOT"/patches/*.patch) | sort -u)
+ours_re=$(printf '%s\n' "${ours[@]}" | sed 's/[.]/\\./g' | paste -sd'|')
+
+count() { # name file
+	local n
+	n=$(grep -c . "$2")
+	findings=$((findings + n))
+	printf '%-28s %s\n' "$1" "$n finding(s)"
+	[[ $n -gt 0 ]] && sed 's/^/    /' "$2" | head -40
+}
+
+checkpatch() {
+	local f
+	for f in "${ours[@]}"; do
+		case $f in *.c | *.h | *.rst | *.sh | Makefile | Kconfig) ;; *) continue ;; esac
+		[[ -e $LAB_ROOT/overlay/$f ]] || continue
+		(cd "$src" && scripts/checkpatch.pl --strict --terse --no-summary \
+			--show-types -f "$f")
+	done >"$report/checkpatch-files.txt"
+	for f in "$LAB_ROOT"/patches/*.patch; do
+		(cd "$src" && scripts/checkpatch.pl --strict --terse --no-summary \
+			--show-types "$f") | sed "s#^#$(basename "$f"): #"
+	done >"$report/checkpatch-patches.txt"
+	count "checkpatch --strict (files)" "$report/checkpatch-files.txt"
+	count "checkpatch --strict (patches)" "$report/checkpatch-patches.txt"
+}
+
+compile_checks() {
+	mkdir -p "$out"
+	if [[ ! -f $out/.config ]]; then
+		make -s -C "$src" O="$out" tinyconfig >/dev/null
+		(cd "$out" && "$src/scripts/kconfig/merge_config.sh" -m -O "$out" .config \
+			"$LAB_ROOT/config/base.config" >/dev/null 2>&1)
+		make -s -C "$src" O="$out" olddefconfig >/dev/null
+	fi
+	# Force a recompile of the objects we check so every warning shows.
+	rm -f "$out"/net/devlink/*.o "$out"/drivers/net/netdevsim/*.o
+	make -C "$src" O="$out" -j"$JOBS" CC="ccache gcc" C=2 W=1 \
+		net/devlink/ drivers/net/netdevsim/ >"$report/build.log" 2>&1 ||
+		echo "build failed: see $report/build.log" >"$report/build-failed.txt"
+	grep -E "warning:|error:" "$report/build.log" | grep -E "($ours_re)" |
+		sort -u >"$report/sparse-w1.txt"
+	cat "$report/build-failed.txt" >>"$report/sparse-w1.txt" 2>/dev/null
+	count "sparse + W=1" "$report/sparse-w1.txt"
+}
+
+coccicheck() {
+	make -C "$src" coccicheck MODE=report M=net/devlink J="$JOBS" \
+		>"$report/coccicheck.log" 2>&1
+	grep -E "^($ours_re):" <(sed 's#^\./##; s#^'"$src"'/##' "$report/coccicheck.log") |
+		sort -u >"$report/coccicheck.txt"
+	count "coccicheck" "$report/coccicheck.txt"
+}
+
+checkpatch
+compile_checks
+coccicheck
+echo "lint: $findings finding(s) in our files (details in $report)"
+((findings == 0))

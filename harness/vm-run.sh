@@ -1,0 +1,68 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Usage: vm-run.sh -k BZIMAGE -n NAME [-t TIMEOUT_S] [-a "KERNEL ARGS"] -- CMD...
+#
+# Boot BZIMAGE under qemu TCG (KVM does not work on these machines) with the
+# host's root as a read-only 9p root and $WORK shared read-write at the same
+# path, run CMD as root in the guest through harness/guest-init.sh, then
+# power off. Results land in $WORK/runs/NAME: console.log (serial), output.log
+# (CMD's stdout+stderr), dmesg.log, rc (CMD's exit code; 124 when the guest
+# did not finish in time). Exits with CMD's code. Never waits unbounded: qemu
+# runs under timeout(1) and is killed with its log kept.
+. "$(dirname "$0")/lib.sh"
+
+kernel='' name='' tmo=600 args=''
+while getopts k:n:t:a: o; do
+	case $o in
+	k) kernel=$OPTARG ;;
+	n) name=$OPTARG ;;
+	t) tmo=$OPTARG ;;
+	a) args=$OPTARG ;;
+	*) die "bad option" ;;
+	esac
+done
+shift $((OPTIND - 1))
+[[ $1 == -- ]] && shift
+[[ -r $kernel && -n $name && $# -gt 0 ]] || die "usage: vm-run.sh -k BZIMAGE -n NAME [-t S] [-a ARGS] -- CMD..."
+
+run=$WORK/runs/$name
+rm -rf "$run"
+mkdir -p "$run"
+{
+	echo '#!/bin/bash'
+	printf '%q ' "$@"
+	echo
+} >"$run/cmd"
+chmod +x "$run/cmd"
+
+cmdline="root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=none"
+cmdline+=" ro console=ttyS0 init=$HARNESS/guest-init.sh panic=-1 oops=panic"
+cmdline+=" lab_run=$run lab_work=$WORK lab_root=$LAB_ROOT"
+# A hung guest must not look like a slow one: a soft lockup is a splat too.
+cmdline+=" softlockup_panic=0 $args"
+# oops=panic: an oops leaves the guest unusable anyway; panicking ends qemu
+# at once (-no-reboot) instead of waiting for the timeout.
+
+t0=$(date +%s.%N)
+timeout -k 10 "$tmo" qemu-system-x86_64 \
+	-accel tcg,thread=multi -cpu max -smp 2 -m 2G \
+	-nographic -no-reboot -nodefaults -serial stdio -display none \
+	-kernel "$kernel" -append "$cmdline" \
+	-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap \
+	-device virtio-9p-pci,fsdev=root,mount_tag=/dev/root \
+	-fsdev local,id=work,path="$WORK",security_model=none,multidevs=remap \
+	-device virtio-9p-pci,fsdev=work,mount_tag=labwork \
+	</dev/null >"$run/console.log" 2>&1
+qrc=$?
+secs=$(since "$t0")
+echo "$secs" >"$run/seconds"
+if [[ -s $run/rc ]]; then
+	rc=$(cat "$run/rc")
+else
+	rc=124
+	echo 124 >"$run/rc"
+	log "run $name: guest did not finish (qemu rc $qrc after $secs s); console tail:"
+	tail -25 "$run/console.log" >&2
+fi
+log "run $name: rc $rc in $secs s"
+exit "$rc"
