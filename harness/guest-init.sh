@@ -9,7 +9,10 @@
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root TERM=dumb LANG=C.UTF-8
 
+stamp() { echo "lab: $* (uptime $(cut -d' ' -f1 /proc/uptime) s)" >/dev/console; }
+
 poweroff_now() {
+	stamp "powering off"
 	sync
 	echo o >/proc/sysrq-trigger
 	sleep 5
@@ -18,6 +21,7 @@ poweroff_now() {
 trap poweroff_now EXIT
 
 mount -t proc proc /proc
+stamp "init started"
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 mkdir -p /dev/pts /dev/shm
@@ -30,6 +34,7 @@ mount -t tmpfs tmpfs /var/tmp
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 echo 1 >/proc/sys/kernel/sysrq
+stamp "mounted"
 
 for arg in $(cat /proc/cmdline); do
 	case $arg in
@@ -48,14 +53,15 @@ if ! mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,cache=none \
 	exit 1
 fi
 
+stamp "work dir mounted"
 hostname labvm
 ip link set lo up 2>/dev/null
 
 cd "$lab_run" || exit 1
-echo "lab: running $lab_run/cmd" >/dev/console
+stamp "running $lab_run/cmd"
 "$lab_run/cmd" 2>&1 | tee "$lab_run/output.log" >/dev/console
 rc=${PIPESTATUS[0]}
 
 dmesg >"$lab_run/dmesg.log"
 echo "$rc" >"$lab_run/rc"
-echo "lab: cmd exited $rc" >/dev/console
+stamp "cmd exited $rc"

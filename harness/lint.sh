@@ -17,7 +17,7 @@ findings=0
 
 # Our files, as kernel paths: the overlay and whatever the patches touch.
 mapfile -t ours < <( (cd "$LAB_ROOT/overlay" && find . -type f | sed 's#^\./##'
-	sed -n 's#^+++ b/\(.*\)$#\1#p' "$LAB_ROOT"/patches/*.patch) | sort -u)
+	sed -n 's#^+++ b/\(.*\)$#\1#p' "$LAB_ROOT"/patches/*.patch "$LAB_ROOT"/patches/overlay/*.diff 2>/dev/null) | sort -u)
 ours_re=$(printf '%s\n' "${ours[@]}" | sed 's/[.]/\\./g' | paste -sd'|')
 
 count() { # name file
@@ -36,7 +36,7 @@ checkpatch() {
 		(cd "$src" && scripts/checkpatch.pl --strict --terse --no-summary \
 			--show-types -f "$f")
 	done >"$report/checkpatch-files.txt"
-	for f in "$LAB_ROOT"/patches/*.patch; do
+	for f in "$LAB_ROOT"/patches/*.patch "$LAB_ROOT"/patches/overlay/*.diff; do
 		(cd "$src" && scripts/checkpatch.pl --strict --terse --no-summary \
 			--show-types "$f") | sed "s#^#$(basename "$f"): #"
 	done >"$report/checkpatch-patches.txt"

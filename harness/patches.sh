@@ -7,8 +7,11 @@
 #
 # The series interleaves, by their number, the edits to upstream files
 # (patches/NNNN-*.patch, already in mail form) and the commits that add our
-# own files (patches/overlay/NNNN-*.msg: first line "Files: <kernel paths>",
-# then the commit message). Every overlay file must belong to one commit.
+# own files (patches/overlay/NNNN-*.msg: a line "Files: <kernel paths>",
+# optionally a line "Diff: <name>.diff" naming an edit to upstream files in
+# patches/overlay/ that must land in the same commit to keep every commit
+# buildable, a blank line, then the commit message). Every overlay file
+# must belong to one commit.
 . "$(dirname "$0")/lib.sh"
 
 "$HARNESS/prepare-src.sh" ours >/dev/null || exit 1
@@ -20,7 +23,7 @@ series=$WORK/series
 git_c() { git -C "$1" -c user.name="devlink-health lab" -c user.email=lab@devlink-health.invalid "${@:2}"; }
 
 touched_files() {
-	(sed -n 's#^+++ b/\(.*\)$#\1#p' "$LAB_ROOT"/patches/*.patch
+	(sed -n 's#^+++ b/\(.*\)$#\1#p' "$LAB_ROOT"/patches/*.patch "$LAB_ROOT"/patches/overlay/*.diff 2>/dev/null
 	(cd "$LAB_ROOT/overlay" && find . -type f | sed 's#^\./##')) | sort -u
 }
 
@@ -42,9 +45,14 @@ init_repo() { # dir source_tree
 }
 
 commit_overlay() { # msgfile
-	local files f
-	files=$(sed -n '1s/^Files: *//p' "$1")
-	[[ -n $files ]] || die "$1: first line must be 'Files: ...'"
+	local files f diff
+	files=$(sed -n '1,/^$/s/^Files: *//p' "$1")
+	diff=$(sed -n '1,/^$/s/^Diff: *//p' "$1")
+	[[ -n $files ]] || die "$1: no 'Files: ...' line"
+	if [[ -n $diff ]]; then
+		git_c "$repo" apply --index "$LAB_ROOT/patches/overlay/$diff" ||
+			die "$1: $diff does not apply"
+	fi
 	for f in $files; do
 		[[ -e $LAB_ROOT/overlay/$f ]] || die "$1: no overlay/$f"
 		mkdir -p "$repo/$(dirname "$f")"

@@ -28,6 +28,14 @@ unpack_pristine() {
 	log "unpacked $(make -s -C "$pristine" kernelversion) in $(since "$t0") s"
 }
 
+# Every edit to upstream files, in series order: the mail-form patches and
+# the diffs that overlay commits carry (patches/overlay/*.diff), sorted by
+# their number.
+series_diffs() {
+	(ls "$LAB_ROOT"/patches/*.patch "$LAB_ROOT"/patches/overlay/*.diff 2>/dev/null) |
+		awk -F/ '{ print $NF "\t" $0 }' | sort | cut -f2
+}
+
 # Files a patch series creates or modifies, one per line.
 patched_files() {
 	local p
@@ -50,7 +58,7 @@ stage_tree() {
 	rm -rf "$stage"
 	mkdir -p "$stage"
 	[[ $tree == ours ]] || return 0
-	mapfile -t series < <(ls "$LAB_ROOT"/patches/*.patch 2>/dev/null)
+	mapfile -t series < <(series_diffs)
 	for f in $(patched_files "${series[@]}"); do
 		if [[ -e $pristine/$f ]]; then
 			mkdir -p "$stage/$(dirname "$f")"

@@ -10,6 +10,7 @@
 #   <selftest>:exit          FAIL when a selftest exits non-zero without a
 #                            FAIL line of its own (crash, timeout)
 #   vm:<run>:finished        the guest ran to the end (no hang, no panic)
+#                            and its command exited 0
 #   vm:<run>:no-splat        no line of dmesg/console matches
 #                            splat-patterns.txt
 # Exit code: 0 when there is no FAIL line.
@@ -81,8 +82,12 @@ splat_results() {
 }
 
 finished_result() {
-	if [[ $(cat "$run/rc" 2>/dev/null) == 124 || ! -s $run/dmesg.log ]]; then
+	local rc
+	rc=$(cat "$run/rc" 2>/dev/null)
+	if [[ $rc == 124 || ! -s $run/dmesg.log ]]; then
 		echo "FAIL vm:$name:finished guest hung or crashed (see $run/console.log)"
+	elif [[ $rc != 0 ]]; then
+		echo "FAIL vm:$name:finished the guest command exited $rc"
 	else
 		echo "PASS vm:$name:finished"
 	fi

@@ -35,7 +35,7 @@ mkdir -p "$run"
 } >"$run/cmd"
 chmod +x "$run/cmd"
 
-cmdline="root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=none"
+cmdline="root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose"
 cmdline+=" ro console=ttyS0 init=$HARNESS/guest-init.sh panic=-1 oops=panic"
 cmdline+=" lab_run=$run lab_work=$WORK lab_root=$LAB_ROOT"
 # A hung guest must not look like a slow one: a soft lockup is a splat too.
