@@ -1,0 +1,738 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * netdevsim health reporters: a test bench for the devlink health core.
+ *
+ * Every netdevsim device registers three reporters:
+ *
+ *   empty       dump and diagnose ops that put nothing
+ *   dummy       every op (recover, dump, diagnose, test)
+ *   noop        no op at all, to hit the "operation not supported" paths
+ *
+ * and every port registers a "port_dummy" reporter with the ops of "dummy".
+ *
+ * debugfs, under netdevsim/netdevsimN/health/:
+ *
+ *   break_health      (W) report on "dummy" with the written message
+ *   binary_len        (RW) length of the random binary in dumps/diagnoses
+ *   fail_recover      (RW) recover ops fail with -EINVAL
+ *   dump_elems        (RW) dumps carry an array "elems" of that many objects
+ *   recover_delay_ms  (RW) recover ops sleep that long before finishing
+ *   fail_dump         (RW) non-zero errno returned (negated) by dump ops
+ *   fail_diagnose     (RW) non-zero errno returned (negated) by diagnose ops
+ *   fail_test         (RW) non-zero errno returned (negated) by test ops
+ *   reporters/<name>/ actions on the device reporter <name>
+ *   ports/<index>/    actions on the "port_dummy" reporter of port <index>
+ *
+ * Each action directory holds:
+ *
+ *   break_health      (W) report with the written message as break message
+ *   report_count      (W) report K times in a row, K being the number written
+ *   recovery_done     (W) devlink_health_reporter_recovery_done()
+ *   state_update      (W) devlink_health_reporter_state_update() with
+ *                         "healthy" or "error"
+ *
+ * break_health, binary_len and fail_recover keep the paths and semantics
+ * the upstream devlink.sh selftest relies on.
+ */
+
+#include <linux/atomic.h>
+#include <linux/debugfs.h>
+#include <linux/delay.h>
+#include <linux/err.h>
+#include <linux/kernel.h>
+#include <linux/mutex.h>
+#include <linux/random.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/workqueue.h>
+#include <net/devlink.h>
+
+#include "netdevsim.h"
+
+#define NSIM_HEALTH_BINARY_LEN_DEFAULT	16
+#define NSIM_HEALTH_TEST_MSG		"Test event requested through devlink"
+#define NSIM_HEALTH_COUNT_MSG		"Report injected by report_count"
+#define NSIM_HEALTH_STATE_MAX_LEN	16
+
+enum nsim_health_dev_rep {
+	NSIM_HEALTH_REP_EMPTY,
+	NSIM_HEALTH_REP_DUMMY,
+	NSIM_HEALTH_REP_NOOP,
+	NSIM_HEALTH_REP_COUNT,
+};
+
+/**
+ * struct nsim_health_rep - one reporter and its debugfs action knobs
+ * @health: device-wide knobs the ops read
+ * @reporter: the reporter, owned by the devlink core
+ * @ddir: directory of the action knobs, removed before @reporter is
+ *	  destroyed so that no knob write can reach a dead reporter
+ * @test_work: report requested by the test op; the core calls the op with
+ *	       the devlink instance lock held, which reporting takes
+ * @msg_lock: protects @recovered_break_msg
+ * @recovered_break_msg: break message of the last report recovered with
+ *			 its context, shown by diagnose
+ */
+struct nsim_health_rep {
+	struct nsim_dev_health *health;
+	struct devlink_health_reporter *reporter;
+	struct dentry *ddir;
+	struct work_struct test_work;
+	struct mutex msg_lock; /* protects recovered_break_msg */
+	char *recovered_break_msg;
+};
+
+/**
+ * struct nsim_dev_health - health reporters of one netdevsim device
+ * @reps: the device reporters, indexed by enum nsim_health_dev_rep
+ * @ddir: debugfs "health" directory
+ * @reporters_ddir: debugfs "health/reporters", one directory per reporter
+ * @ports_ddir: debugfs "health/ports", one directory per port
+ * @dump_seq: sequence number of the last dump; elements are tagged with it
+ *	      so that a reader can tell two dumps apart
+ * @binary_len: see the file header; like the other knobs below it is
+ *		written by debugfs at any time and read once per op
+ * @dump_elems: see the file header
+ * @recover_delay_ms: see the file header
+ * @fail_dump: see the file header
+ * @fail_diagnose: see the file header
+ * @fail_test: see the file header
+ * @fail_recover: see the file header
+ */
+struct nsim_dev_health {
+	struct nsim_health_rep reps[NSIM_HEALTH_REP_COUNT];
+	struct dentry *ddir;
+	struct dentry *reporters_ddir;
+	struct dentry *ports_ddir;
+	atomic_t dump_seq;
+	u32 binary_len;
+	u32 dump_elems;
+	u32 recover_delay_ms;
+	u32 fail_dump;
+	u32 fail_diagnose;
+	u32 fail_test;
+	bool fail_recover;
+};
+
+/* Context handed to devlink_health_report(), seen by recover and dump. */
+struct nsim_health_ctx {
+	const char *break_msg;
+};
+
+/* Fault knobs hold a positive errno; a value out of range still fails. */
+static int nsim_health_fault_err(u32 fault)
+{
+	return fault <= MAX_ERRNO ? -(int)fault : -EINVAL;
+}
+
+static int nsim_health_report(struct nsim_health_rep *rep, const char *msg)
+{
+	struct nsim_health_ctx ctx = { .break_msg = msg };
+
+	return devlink_health_report(rep->reporter, msg, &ctx);
+}
+
+static int nsim_health_put_binary(struct devlink_fmsg *fmsg, u32 len)
+{
+	u8 *binary;
+
+	binary = kvmalloc(len, GFP_KERNEL | __GFP_NOWARN);
+	if (!binary)
+		return -ENOMEM;
+	get_random_bytes(binary, len);
+	devlink_fmsg_binary_pair_put(fmsg, "test_binary", binary, len);
+	kvfree(binary);
+	return 0;
+}
+
+static void nsim_health_put_nests(struct devlink_fmsg *fmsg)
+{
+	int i;
+
+	devlink_fmsg_pair_nest_start(fmsg, "test_nest");
+	devlink_fmsg_obj_nest_start(fmsg);
+	devlink_fmsg_bool_pair_put(fmsg, "nested_test_bool", false);
+	devlink_fmsg_u8_pair_put(fmsg, "nested_test_u8", 0);
+	devlink_fmsg_obj_nest_end(fmsg);
+	devlink_fmsg_pair_nest_end(fmsg);
+
+	devlink_fmsg_arr_pair_nest_start(fmsg, "test_u32_array");
+	for (i = 0; i < 10; i++)
+		devlink_fmsg_u32_put(fmsg, i);
+	devlink_fmsg_arr_pair_nest_end(fmsg);
+
+	devlink_fmsg_arr_pair_nest_start(fmsg, "test_array_of_objects");
+	for (i = 0; i < 10; i++) {
+		devlink_fmsg_obj_nest_start(fmsg);
+		devlink_fmsg_bool_pair_put(fmsg, "in_array_nested_test_bool",
+					   false);
+		devlink_fmsg_u8_pair_put(fmsg, "in_array_nested_test_u8", i);
+		devlink_fmsg_obj_nest_end(fmsg);
+	}
+	devlink_fmsg_arr_pair_nest_end(fmsg);
+}
+
+/* Sample of every value type and nesting kind, shared by dump and diagnose */
+static int nsim_health_put_samples(struct devlink_fmsg *fmsg,
+				   const struct nsim_dev_health *health)
+{
+	int err;
+
+	devlink_fmsg_bool_pair_put(fmsg, "test_bool", true);
+	devlink_fmsg_u8_pair_put(fmsg, "test_u8", 1);
+	devlink_fmsg_u32_pair_put(fmsg, "test_u32", 3);
+	devlink_fmsg_u64_pair_put(fmsg, "test_u64", 4);
+	devlink_fmsg_string_pair_put(fmsg, "test_string", "somestring");
+
+	err = nsim_health_put_binary(fmsg, READ_ONCE(health->binary_len));
+	if (err)
+		return err;
+
+	nsim_health_put_nests(fmsg);
+	return 0;
+}
+
+/*
+ * "dump_seq" tells dumps apart, and "elems" sizes the dump at will: element
+ * i holds dump_seq + i, so a reader that stitched two dumps together sees a
+ * gap in the sequence.
+ */
+static int nsim_health_put_elems(struct devlink_fmsg *fmsg,
+				 struct nsim_dev_health *health)
+{
+	u32 count = READ_ONCE(health->dump_elems);
+	u32 seq = atomic_inc_return(&health->dump_seq);
+	u32 i;
+
+	devlink_fmsg_u32_pair_put(fmsg, "dump_seq", seq);
+	if (!count)
+		return 0;
+
+	devlink_fmsg_arr_pair_nest_start(fmsg, "elems");
+	for (i = 0; i < count; i++) {
+		devlink_fmsg_obj_nest_start(fmsg);
+		devlink_fmsg_u32_pair_put(fmsg, "elem", seq + i);
+		devlink_fmsg_obj_nest_end(fmsg);
+		/* Millions of elements may be asked for: stay killable. */
+		if (!(i % 1024)) {
+			if (fatal_signal_pending(current))
+				return -EINTR;
+			cond_resched();
+		}
+	}
+	devlink_fmsg_arr_pair_nest_end(fmsg);
+	return 0;
+}
+
+static int nsim_health_recover(struct devlink_health_reporter *reporter,
+			       void *priv_ctx, struct netlink_ext_ack *extack)
+{
+	struct nsim_health_rep *rep = devlink_health_reporter_priv(reporter);
+	u32 delay_ms = READ_ONCE(rep->health->recover_delay_ms);
+	const struct nsim_health_ctx *ctx = priv_ctx;
+	char *msg;
+
+	/* A slow device reset; a killed caller need not sit it out. */
+	if (delay_ms)
+		msleep_interruptible(delay_ms);
+
+	if (READ_ONCE(rep->health->fail_recover)) {
+		NL_SET_ERR_MSG_MOD(extack, "Recovery failure injected by fail_recover");
+		return -EINVAL;
+	}
+
+	/* A recovery asked from user space has no context to remember. */
+	if (!ctx)
+		return 0;
+
+	msg = kstrdup(ctx->break_msg, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	mutex_lock(&rep->msg_lock);
+	swap(msg, rep->recovered_break_msg);
+	mutex_unlock(&rep->msg_lock);
+	kfree(msg);
+	return 0;
+}
+
+static int nsim_health_dump(struct devlink_health_reporter *reporter,
+			    struct devlink_fmsg *fmsg, void *priv_ctx,
+			    struct netlink_ext_ack *extack)
+{
+	struct nsim_health_rep *rep = devlink_health_reporter_priv(reporter);
+	u32 fault = READ_ONCE(rep->health->fail_dump);
+	const struct nsim_health_ctx *ctx = priv_ctx;
+	int err;
+
+	if (fault) {
+		NL_SET_ERR_MSG_MOD(extack, "Dump failure injected by fail_dump");
+		return nsim_health_fault_err(fault);
+	}
+
+	if (ctx)
+		devlink_fmsg_string_pair_put(fmsg, "break_message",
+					     ctx->break_msg);
+
+	err = nsim_health_put_samples(fmsg, rep->health);
+	if (err)
+		return err;
+
+	return nsim_health_put_elems(fmsg, rep->health);
+}
+
+static int nsim_health_diagnose(struct devlink_health_reporter *reporter,
+				struct devlink_fmsg *fmsg,
+				struct netlink_ext_ack *extack)
+{
+	struct nsim_health_rep *rep = devlink_health_reporter_priv(reporter);
+	u32 fault = READ_ONCE(rep->health->fail_diagnose);
+
+	if (fault) {
+		NL_SET_ERR_MSG_MOD(extack, "Diagnose failure injected by fail_diagnose");
+		return nsim_health_fault_err(fault);
+	}
+
+	mutex_lock(&rep->msg_lock);
+	if (rep->recovered_break_msg)
+		devlink_fmsg_string_pair_put(fmsg, "recovered_break_message",
+					     rep->recovered_break_msg);
+	mutex_unlock(&rep->msg_lock);
+
+	return nsim_health_put_samples(fmsg, rep->health);
+}
+
+static int nsim_health_test(struct devlink_health_reporter *reporter,
+			    struct netlink_ext_ack *extack)
+{
+	struct nsim_health_rep *rep = devlink_health_reporter_priv(reporter);
+	u32 fault = READ_ONCE(rep->health->fail_test);
+
+	if (fault) {
+		NL_SET_ERR_MSG_MOD(extack, "Test failure injected by fail_test");
+		return nsim_health_fault_err(fault);
+	}
+
+	/*
+	 * Like a device raising an event after a test trigger: the report
+	 * comes later, from a context that does not hold the devlink lock.
+	 * A request while one is pending is folded into it.
+	 */
+	queue_work(system_wq, &rep->test_work);
+	return 0;
+}
+
+static void nsim_health_test_work(struct work_struct *work)
+{
+	struct nsim_health_rep *rep;
+
+	rep = container_of(work, struct nsim_health_rep, test_work);
+	/* The outcome (recovered, aborted, failed) is the core's to show. */
+	nsim_health_report(rep, NSIM_HEALTH_TEST_MSG);
+}
+
+static int nsim_empty_dump(struct devlink_health_reporter *reporter,
+			   struct devlink_fmsg *fmsg, void *priv_ctx,
+			   struct netlink_ext_ack *extack)
+{
+	return 0;
+}
+
+static int nsim_empty_diagnose(struct devlink_health_reporter *reporter,
+			       struct devlink_fmsg *fmsg,
+			       struct netlink_ext_ack *extack)
+{
+	return 0;
+}
+
+static const struct devlink_health_reporter_ops nsim_empty_reporter_ops = {
+	.name = "empty",
+	.dump = nsim_empty_dump,
+	.diagnose = nsim_empty_diagnose,
+};
+
+static const struct devlink_health_reporter_ops nsim_dummy_reporter_ops = {
+	.name = "dummy",
+	.recover = nsim_health_recover,
+	.dump = nsim_health_dump,
+	.diagnose = nsim_health_diagnose,
+	.test = nsim_health_test,
+};
+
+static const struct devlink_health_reporter_ops nsim_noop_reporter_ops = {
+	.name = "noop",
+};
+
+static const struct devlink_health_reporter_ops nsim_port_reporter_ops = {
+	.name = "port_dummy",
+	.recover = nsim_health_recover,
+	.dump = nsim_health_dump,
+	.diagnose = nsim_health_diagnose,
+	.test = nsim_health_test,
+};
+
+static const struct devlink_health_reporter_ops * const
+nsim_health_dev_rep_ops[NSIM_HEALTH_REP_COUNT] = {
+	[NSIM_HEALTH_REP_EMPTY] = &nsim_empty_reporter_ops,
+	[NSIM_HEALTH_REP_DUMMY] = &nsim_dummy_reporter_ops,
+	[NSIM_HEALTH_REP_NOOP] = &nsim_noop_reporter_ops,
+};
+
+static ssize_t nsim_health_break_write(struct file *file,
+				       const char __user *data,
+				       size_t count, loff_t *ppos)
+{
+	struct nsim_health_rep *rep = file->private_data;
+	char *msg;
+	int err;
+
+	if (!count || count > PAGE_SIZE)
+		return -EINVAL;
+	msg = memdup_user_nul(data, count);
+	if (IS_ERR(msg))
+		return PTR_ERR(msg);
+	if (msg[count - 1] == '\n')
+		msg[count - 1] = '\0';
+
+	err = nsim_health_report(rep, msg);
+	kfree(msg);
+	return err ?: count;
+}
+
+static ssize_t nsim_health_report_count_write(struct file *file,
+					      const char __user *data,
+					      size_t count, loff_t *ppos)
+{
+	struct nsim_health_rep *rep = file->private_data;
+	unsigned int reports, i;
+	int err;
+
+	err = kstrtouint_from_user(data, count, 0, &reports);
+	if (err)
+		return err;
+
+	for (i = 0; i < reports; i++) {
+		/*
+		 * Aborted or failed recoveries are outcomes under test, not
+		 * errors of this write: carry on.
+		 */
+		nsim_health_report(rep, NSIM_HEALTH_COUNT_MSG);
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		cond_resched();
+	}
+	return count;
+}
+
+static ssize_t nsim_health_recovery_done_write(struct file *file,
+					       const char __user *data,
+					       size_t count, loff_t *ppos)
+{
+	struct nsim_health_rep *rep = file->private_data;
+
+	devlink_health_reporter_recovery_done(rep->reporter);
+	return count;
+}
+
+static ssize_t nsim_health_state_update_write(struct file *file,
+					      const char __user *data,
+					      size_t count, loff_t *ppos)
+{
+	struct nsim_health_rep *rep = file->private_data;
+	enum devlink_health_reporter_state state;
+	char *buf;
+
+	if (!count || count > NSIM_HEALTH_STATE_MAX_LEN)
+		return -EINVAL;
+	buf = memdup_user_nul(data, count);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+
+	if (sysfs_streq(buf, "healthy")) {
+		state = DEVLINK_HEALTH_REPORTER_STATE_HEALTHY;
+	} else if (sysfs_streq(buf, "error")) {
+		state = DEVLINK_HEALTH_REPORTER_STATE_ERROR;
+	} else {
+		kfree(buf);
+		return -EINVAL;
+	}
+	kfree(buf);
+
+	devlink_health_reporter_state_update(rep->reporter, state);
+	return count;
+}
+
+static const struct file_operations nsim_health_break_fops = {
+	.open = simple_open,
+	.write = nsim_health_break_write,
+	.llseek = generic_file_llseek,
+	.owner = THIS_MODULE,
+};
+
+static const struct file_operations nsim_health_report_count_fops = {
+	.open = simple_open,
+	.write = nsim_health_report_count_write,
+	.llseek = generic_file_llseek,
+	.owner = THIS_MODULE,
+};
+
+static const struct file_operations nsim_health_recovery_done_fops = {
+	.open = simple_open,
+	.write = nsim_health_recovery_done_write,
+	.llseek = generic_file_llseek,
+	.owner = THIS_MODULE,
+};
+
+static const struct file_operations nsim_health_state_update_fops = {
+	.open = simple_open,
+	.write = nsim_health_state_update_write,
+	.llseek = generic_file_llseek,
+	.owner = THIS_MODULE,
+};
+
+static void nsim_health_rep_setup(struct nsim_health_rep *rep,
+				  struct nsim_dev_health *health)
+{
+	rep->health = health;
+	INIT_WORK(&rep->test_work, nsim_health_test_work);
+	mutex_init(&rep->msg_lock);
+}
+
+static int nsim_health_rep_debugfs_init(struct nsim_health_rep *rep,
+					struct dentry *parent,
+					const char *name)
+{
+	rep->ddir = debugfs_create_dir(name, parent);
+	if (IS_ERR(rep->ddir))
+		return PTR_ERR(rep->ddir);
+
+	debugfs_create_file("break_health", 0200, rep->ddir, rep,
+			    &nsim_health_break_fops);
+	debugfs_create_file("report_count", 0200, rep->ddir, rep,
+			    &nsim_health_report_count_fops);
+	debugfs_create_file("recovery_done", 0200, rep->ddir, rep,
+			    &nsim_health_recovery_done_fops);
+	debugfs_create_file("state_update", 0200, rep->ddir, rep,
+			    &nsim_health_state_update_fops);
+	return 0;
+}
+
+/*
+ * Callers remove the knobs of @rep first: debugfs removal waits for the
+ * writes in flight, so no knob can reach the reporter once it is gone.
+ *
+ * That runs with the devlink instance lock held, and a report in flight
+ * waits for that lock: do not remove a port or reload the device while a
+ * write to one of its knobs is in progress. Upstream's break_health knob has
+ * the same rule.
+ */
+static void nsim_health_rep_release(struct nsim_health_rep *rep)
+{
+	disable_work_sync(&rep->test_work);
+	if (rep->reporter)
+		devl_health_reporter_destroy(rep->reporter);
+	kfree(rep->recovered_break_msg);
+	mutex_destroy(&rep->msg_lock);
+}
+
+static int nsim_dev_health_debugfs_init(struct nsim_dev *nsim_dev,
+					struct nsim_dev_health *health)
+{
+	struct nsim_health_rep *dummy = &health->reps[NSIM_HEALTH_REP_DUMMY];
+
+	health->ddir = debugfs_create_dir("health", nsim_dev->ddir);
+	if (IS_ERR(health->ddir))
+		return PTR_ERR(health->ddir);
+	health->reporters_ddir = debugfs_create_dir("reporters", health->ddir);
+	if (IS_ERR(health->reporters_ddir))
+		return PTR_ERR(health->reporters_ddir);
+	health->ports_ddir = debugfs_create_dir("ports", health->ddir);
+	if (IS_ERR(health->ports_ddir))
+		return PTR_ERR(health->ports_ddir);
+
+	debugfs_create_file("break_health", 0200, health->ddir, dummy,
+			    &nsim_health_break_fops);
+	debugfs_create_u32("binary_len", 0600, health->ddir,
+			   &health->binary_len);
+	debugfs_create_bool("fail_recover", 0600, health->ddir,
+			    &health->fail_recover);
+	debugfs_create_u32("dump_elems", 0600, health->ddir,
+			   &health->dump_elems);
+	debugfs_create_u32("recover_delay_ms", 0600, health->ddir,
+			   &health->recover_delay_ms);
+	debugfs_create_u32("fail_dump", 0600, health->ddir,
+			   &health->fail_dump);
+	debugfs_create_u32("fail_diagnose", 0600, health->ddir,
+			   &health->fail_diagnose);
+	debugfs_create_u32("fail_test", 0600, health->ddir,
+			   &health->fail_test);
+	return 0;
+}
+
+static int nsim_dev_health_reps_create(struct devlink *devlink,
+				       struct nsim_dev_health *health)
+{
+	const struct devlink_health_reporter_ops *ops;
+	struct devlink_health_reporter *reporter;
+	struct nsim_health_rep *rep;
+	int i, err;
+
+	for (i = 0; i < NSIM_HEALTH_REP_COUNT; i++) {
+		rep = &health->reps[i];
+		ops = nsim_health_dev_rep_ops[i];
+		reporter = devl_health_reporter_create(devlink, ops, 0, rep);
+		if (IS_ERR(reporter))
+			return PTR_ERR(reporter);
+		rep->reporter = reporter;
+
+		err = nsim_health_rep_debugfs_init(rep, health->reporters_ddir,
+						   ops->name);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* Also undoes a partial nsim_dev_health_init(). */
+static void nsim_dev_health_free(struct nsim_dev_health *health)
+{
+	int i;
+
+	debugfs_remove_recursive(health->ddir);
+	for (i = NSIM_HEALTH_REP_COUNT - 1; i >= 0; i--)
+		nsim_health_rep_release(&health->reps[i]);
+	kfree(health);
+}
+
+/**
+ * nsim_dev_health_init() - create the device reporters and their knobs
+ * @nsim_dev: netdevsim device, whose debugfs directory exists
+ * @devlink: devlink instance of @nsim_dev
+ *
+ * Context: process context, may sleep; the devlink instance lock is held.
+ * Return: 0 on success, negative errno otherwise (nothing is left behind).
+ */
+int nsim_dev_health_init(struct nsim_dev *nsim_dev, struct devlink *devlink)
+{
+	struct nsim_dev_health *health;
+	int err, i;
+
+	devl_assert_locked(devlink);
+
+	health = kzalloc(sizeof(*health), GFP_KERNEL);
+	if (!health)
+		return -ENOMEM;
+	health->binary_len = NSIM_HEALTH_BINARY_LEN_DEFAULT;
+	for (i = 0; i < NSIM_HEALTH_REP_COUNT; i++)
+		nsim_health_rep_setup(&health->reps[i], health);
+
+	err = nsim_dev_health_debugfs_init(nsim_dev, health);
+	if (err)
+		goto err_health_free;
+
+	err = nsim_dev_health_reps_create(devlink, health);
+	if (err)
+		goto err_health_free;
+
+	nsim_dev->health = health;
+	return 0;
+
+err_health_free:
+	nsim_dev_health_free(health);
+	return err;
+}
+
+/**
+ * nsim_dev_health_exit() - destroy the device reporters and their knobs
+ * @nsim_dev: netdevsim device whose ports are already gone
+ *
+ * Context: process context, may sleep; the devlink instance lock is held.
+ */
+void nsim_dev_health_exit(struct nsim_dev *nsim_dev)
+{
+	struct nsim_dev_health *health = nsim_dev->health;
+
+	devl_assert_locked(priv_to_devlink(nsim_dev));
+
+	nsim_dev->health = NULL;
+	nsim_dev_health_free(health);
+}
+
+/* Also undoes a partial nsim_dev_port_health_init(). */
+static void nsim_port_health_free(struct nsim_health_rep *rep)
+{
+	debugfs_remove_recursive(rep->ddir);
+	nsim_health_rep_release(rep);
+	kfree(rep);
+}
+
+/**
+ * nsim_dev_port_health_init() - create the reporter of a port and its knobs
+ * @nsim_dev: netdevsim device of the port
+ * @nsim_dev_port: port whose devlink port is registered
+ *
+ * A device left without health state by a failed reload gets ports
+ * without reporter.
+ *
+ * Context: process context, may sleep; the devlink instance lock is held.
+ * Return: 0 on success, negative errno otherwise (nothing is left behind).
+ */
+int nsim_dev_port_health_init(struct nsim_dev *nsim_dev,
+			      struct nsim_dev_port *nsim_dev_port)
+{
+	struct nsim_dev_health *health = nsim_dev->health;
+	struct devlink_health_reporter *reporter;
+	struct nsim_health_rep *rep;
+	char name[16];
+	int err;
+
+	devl_assert_locked(priv_to_devlink(nsim_dev));
+
+	if (!health)
+		return 0;
+
+	rep = kzalloc(sizeof(*rep), GFP_KERNEL);
+	if (!rep)
+		return -ENOMEM;
+	nsim_health_rep_setup(rep, health);
+
+	reporter = devl_port_health_reporter_create(&nsim_dev_port->devlink_port,
+						    &nsim_port_reporter_ops,
+						    0, rep);
+	if (IS_ERR(reporter)) {
+		err = PTR_ERR(reporter);
+		goto err_rep_free;
+	}
+	rep->reporter = reporter;
+
+	snprintf(name, sizeof(name), "%u", nsim_dev_port->port_index);
+	err = nsim_health_rep_debugfs_init(rep, health->ports_ddir, name);
+	if (err)
+		goto err_rep_free;
+
+	nsim_dev_port->health = rep;
+	return 0;
+
+err_rep_free:
+	nsim_port_health_free(rep);
+	return err;
+}
+
+/**
+ * nsim_dev_port_health_exit() - destroy the reporter of a port and its knobs
+ * @nsim_dev_port: port whose devlink port is still registered
+ *
+ * Context: process context, may sleep; the devlink instance lock is held.
+ */
+void nsim_dev_port_health_exit(struct nsim_dev_port *nsim_dev_port)
+{
+	struct nsim_health_rep *rep = nsim_dev_port->health;
+
+	devl_assert_locked(nsim_dev_port->devlink_port.devlink);
+
+	if (!rep)
+		return;
+
+	nsim_dev_port->health = NULL;
+	nsim_port_health_free(rep);
+}

@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Internal interfaces of the devlink health core.
+ *
+ * The core is split by concern, one file each, and this header is grouped
+ * by the file that defines each symbol:
+ *
+ *   health_fmsg.c  formatted message (fmsg) engine: encoding, validation,
+ *                  serialization into netlink with a resumable cursor
+ *   health.c       reporter registry and state machine: create/destroy,
+ *                  report, recovery gating, dump capture, driver API
+ *   health_nl.c    generic netlink handlers and notifications
+ *
+ * Trace points live in include/trace/events/devlink.h and are created in
+ * core.c together with the other devlink trace points.
+ */
+#ifndef _NET_DEVLINK_HEALTH_H
+#define _NET_DEVLINK_HEALTH_H
+
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <net/devlink.h>
+
+struct sk_buff;
+struct netlink_ext_ack;
+
+/* ---------------------------------------------------------------------
+ * health_fmsg.c
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * Upper bound on the encoded size of one fmsg. A producer that goes past
+ * it gets -EMSGSIZE latched and the fmsg is refused as a whole, so a
+ * runaway dump callback cannot eat the machine's memory.
+ */
+#define DEVLINK_FMSG_SIZE_MAX	(64U << 20)
+
+/*
+ * Largest name or value payload of one item, and the piece size of
+ * devlink_fmsg_binary_pair_put(): the same bound as upstream 6.12, so that
+ * any item fits, with its headers, in a default-sized genetlink message.
+ * Needs <net/genetlink.h> where it is used.
+ */
+#define DEVLINK_FMSG_MAX_SIZE	(GENLMSG_DEFAULT_SIZE - GENL_HDRLEN - NLA_HDRLEN)
+
+/**
+ * struct devlink_fmsg_cursor - resume point of a serialization
+ * @chunk: index of the chunk holding the next item to emit
+ * @offset: byte offset of that item inside the chunk
+ *
+ * Zero-initialized it means "from the start". Only meaningful for the fmsg
+ * it was advanced on; callers that keep it across netlink messages must
+ * detect a replaced fmsg on their own (see the dump generation in health.c).
+ */
+struct devlink_fmsg_cursor {
+	u32 chunk;
+	u32 offset;
+};
+
+struct devlink_fmsg *devlink_fmsg_alloc(void);
+void devlink_fmsg_free(struct devlink_fmsg *fmsg);
+int devlink_fmsg_finish(struct devlink_fmsg *fmsg);
+size_t devlink_fmsg_len(const struct devlink_fmsg *fmsg);
+size_t devlink_fmsg_mem(const struct devlink_fmsg *fmsg);
+bool devlink_fmsg_cursor_done(const struct devlink_fmsg *fmsg,
+			      const struct devlink_fmsg_cursor *cursor);
+int devlink_fmsg_fill(const struct devlink_fmsg *fmsg, struct sk_buff *skb,
+		      struct devlink_fmsg_cursor *cursor);
+
+#if IS_ENABLED(CONFIG_DEVLINK_HEALTH_KUNIT_TEST)
+/* Lower the size limit of one fmsg so the KUnit suite can hit it cheaply. */
+void devlink_fmsg_set_size_max(struct devlink_fmsg *fmsg, size_t size_max);
+#endif
+
+/* ---------------------------------------------------------------------
+ * health.c
+ * ---------------------------------------------------------------------
+ */
+
+/**
+ * struct devlink_health_config - recovery policy a user can tune with SET
+ * @graceful_period: minimum time, in ms, between two automatic recoveries
+ * @auto_recover: run ops->recover from devlink_health_report()
+ * @auto_dump: store a dump from devlink_health_report() if none is stored
+ *
+ * Kept as one struct so that SET replaces it as a whole under
+ * &devlink_health_reporter.state_lock and a report never sees half of an
+ * update. A later burst period joins it here.
+ */
+struct devlink_health_config {
+	u64 graceful_period;
+	bool auto_recover;
+	bool auto_dump;
+};
+
+/**
+ * struct devlink_health_reporter - one health reporter
+ * @list: entry in devlink->reporter_list or devlink_port->reporter_list;
+ *	protected by the instance lock (devlink->lock)
+ * @id: unique, monotonically increasing id assigned at create; since
+ *	reporters are appended to their list, each list is sorted by @id,
+ *	which GET dumps use as a stable resume key. Immutable.
+ * @ops: driver callbacks. Immutable.
+ * @priv: driver cookie. Immutable.
+ * @devlink: owning instance. Immutable.
+ * @devlink_port: owning port, NULL for an instance reporter. Immutable.
+ * @state_lock: protects the report-path state below. Taken with
+ *	spin_lock_irqsave() because reports will be allowed from hard IRQ.
+ *	Innermost lock: nothing sleeps or takes another lock under it.
+ * @health_state: enum devlink_health_reporter_state; under @state_lock
+ * @error_count: reports so far; under @state_lock
+ * @recovery_count: successful recoveries so far; under @state_lock
+ * @last_recovery_ts: jiffies of the last successful recovery, meaningful
+ *	only when @recovery_count is not zero; under @state_lock
+ * @cfg: recovery policy; under @state_lock for readers. Its only writer,
+ *	SET, also holds the instance lock.
+ * @dump_lock: protects the stored dump below. Taken under the instance
+ *	lock when both are held, never under @state_lock.
+ * @dump_fmsg: the stored dump or NULL. Dereferenced under @dump_lock only;
+ *	the pointer is written under both @dump_lock and @state_lock, so that
+ *	"is a dump stored" can be read under either.
+ * @dump_ts: jiffies when @dump_fmsg was taken; written like @dump_fmsg
+ * @dump_real_ts: wall clock ns when @dump_fmsg was taken; written like
+ *	@dump_fmsg
+ * @dump_gen: bumped under @dump_lock each time a dump is stored or a
+ *	stored dump is cleared. A reader holding a cursor into @dump_fmsg
+ *	across two netlink messages compares it to detect a changed dump.
+ *	Starts at 0 and never wraps, so a stored dump's generation is never 0.
+ */
+struct devlink_health_reporter {
+	struct list_head list;
+	u64 id;
+	const struct devlink_health_reporter_ops *ops;
+	void *priv;
+	struct devlink *devlink;
+	struct devlink_port *devlink_port;
+
+	spinlock_t state_lock; /* protects health_state .. cfg */
+	enum devlink_health_reporter_state health_state;
+	u64 error_count;
+	u64 recovery_count;
+	unsigned long last_recovery_ts;
+	struct devlink_health_config cfg;
+
+	struct mutex dump_lock; /* protects dump_fmsg .. dump_gen */
+	struct devlink_fmsg *dump_fmsg;
+	unsigned long dump_ts;
+	u64 dump_real_ts;
+	u64 dump_gen;
+};
+
+/**
+ * struct devlink_health_reporter_snapshot - consistent copy of the
+ *	user-visible state, taken under &devlink_health_reporter.state_lock
+ * @state: health state
+ * @error_count: reports so far
+ * @recovery_count: successful recoveries so far
+ * @cfg: recovery policy
+ * @dump_stored: a dump is stored; @dump_ts and @dump_real_ts are valid
+ * @dump_ts: jiffies when the stored dump was taken
+ * @dump_real_ts: wall clock ns when the stored dump was taken
+ */
+struct devlink_health_reporter_snapshot {
+	enum devlink_health_reporter_state state;
+	u64 error_count;
+	u64 recovery_count;
+	struct devlink_health_config cfg;
+	bool dump_stored;
+	unsigned long dump_ts;
+	u64 dump_real_ts;
+};
+
+/**
+ * struct devlink_health_gate - inputs of the automatic recovery decision
+ * @prev_state: health state before the report being handled
+ * @auto_recover: &devlink_health_config.auto_recover
+ * @recovery_count: successful recoveries before the report
+ * @last_recovery_ts: jiffies of the last successful recovery
+ * @graceful_period: &devlink_health_config.graceful_period, in ms
+ *
+ * Copied under &devlink_health_reporter.state_lock in the same critical
+ * section that moves the reporter to the error state, so the decision is
+ * made on a consistent view.
+ */
+struct devlink_health_gate {
+	enum devlink_health_reporter_state prev_state;
+	bool auto_recover;
+	u64 recovery_count;
+	unsigned long last_recovery_ts;
+	u64 graceful_period;
+};
+
+/**
+ * enum devlink_health_gate_verdict - what a report does about recovery
+ * @DEVLINK_HEALTH_GATE_RECOVER: run the automatic recovery
+ * @DEVLINK_HEALTH_GATE_MANUAL: auto-recover is off; leave recovery to the
+ *	user, the report itself succeeds
+ * @DEVLINK_HEALTH_GATE_UNRECOVERED: cancelled, the previous error was not
+ *	recovered
+ * @DEVLINK_HEALTH_GATE_GRACE: cancelled, the grace period that follows the
+ *	last recovery has not passed
+ */
+enum devlink_health_gate_verdict {
+	DEVLINK_HEALTH_GATE_RECOVER,
+	DEVLINK_HEALTH_GATE_MANUAL,
+	DEVLINK_HEALTH_GATE_UNRECOVERED,
+	DEVLINK_HEALTH_GATE_GRACE,
+};
+
+struct devlink_health_reporter *
+devlink_health_reporter_find(struct devlink *devlink,
+			     struct devlink_port *port, const char *name);
+void devlink_health_reporter_snapshot(struct devlink_health_reporter *reporter,
+				      struct devlink_health_reporter_snapshot *snap);
+void devlink_health_config_get(struct devlink_health_reporter *reporter,
+			       struct devlink_health_config *cfg);
+void devlink_health_config_set(struct devlink_health_reporter *reporter,
+			       const struct devlink_health_config *cfg);
+int devlink_health_recover(struct devlink_health_reporter *reporter,
+			   void *priv_ctx, struct netlink_ext_ack *extack);
+int devlink_health_dump_ensure(struct devlink_health_reporter *reporter,
+			       void *priv_ctx, struct netlink_ext_ack *extack);
+void devlink_health_dump_clear(struct devlink_health_reporter *reporter);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/* static unless KUnit is enabled, for the devlink_health_state suite */
+unsigned long devlink_health_now(void);
+enum devlink_health_gate_verdict
+devlink_health_recover_gate(const struct devlink_health_gate *gate,
+			    unsigned long now);
+#endif
+
+/* ---------------------------------------------------------------------
+ * health_nl.c
+ * ---------------------------------------------------------------------
+ */
+
+void devlink_health_notify(struct devlink_health_reporter *reporter);
+
+#endif /* _NET_DEVLINK_HEALTH_H */

@@ -1,0 +1,1007 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * devlink health formatted message (fmsg) engine.
+ *
+ * A reporter's diagnose and dump callbacks describe their state with the
+ * devlink_fmsg_*() calls; the core sends the result to userspace as a flat
+ * stream of attributes inside DEVLINK_ATTR_FMSG nests, split over as many
+ * netlink messages as needed.
+ *
+ * Items are stored already encoded, exactly as they go on the wire, in a
+ * list of chunks: no allocation per item, and serializing is a memcpy() of
+ * runs of whole items. An item is one attribute, except a value, which is
+ * the unit VALUE_TYPE (+ DEVLINK_ATTR_PAD) + VALUE_DATA and is never split
+ * across chunks nor across messages. Every attribute carries its length, so
+ * the stored stream can be walked to find item boundaries.
+ *
+ * Chunks grow geometrically from DEVLINK_FMSG_CHUNK_MIN to
+ * DEVLINK_FMSG_CHUNK_MAX: a diagnose of a few pairs costs 1 KiB, a stored
+ * dump of 160k elements costs its encoded size plus at most one item of
+ * unused tail per 16 KiB chunk. 16 KiB chunks keep the chunk table small
+ * (at most a few thousand entries under DEVLINK_FMSG_SIZE_MAX), hold at
+ * least two of the largest items, and let a 32 KiB dump message be filled
+ * with two or three memcpy() calls; kvmalloc() falls back to vmalloc when
+ * order-2 pages are scarce.
+ *
+ * Locking: none inside. The producer owns the fmsg until
+ * devlink_fmsg_finish(); from then on it is immutable, so any number of
+ * devlink_fmsg_fill() callers may read it at once, each with its own
+ * cursor. Publishing a finished fmsg to readers and freeing it once no
+ * reader can run is the owner's business (see health.c).
+ */
+
+#include <linux/kernel.h>
+#include <linux/log2.h>
+#include <linux/overflow.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+#include <uapi/linux/devlink.h>
+
+#include "health.h"
+
+#define DEVLINK_FMSG_CHUNK_MIN		1024U
+#define DEVLINK_FMSG_CHUNK_MAX		(16U << 10)
+
+/* Initial capacity of the chunk table. */
+#define DEVLINK_FMSG_CHUNKS_INIT	8U
+
+/*
+ * Open nests a producer may stack. Upstream has no bound; real reporters
+ * use fewer than ten levels, deeper means a runaway recursion.
+ */
+#define DEVLINK_FMSG_DEPTH_MAX		64
+
+/*
+ * Largest item: a value of DEVLINK_FMSG_MAX_SIZE bytes with its type
+ * attribute and the pad a u64 may need. A chunk must always hold one.
+ */
+#define DEVLINK_FMSG_ITEM_MAX \
+	(NLA_ALIGN(NLA_HDRLEN + sizeof(u8)) + NLA_HDRLEN + \
+	 NLA_HDRLEN + NLA_ALIGN(DEVLINK_FMSG_MAX_SIZE))
+
+/* A nest on the producer's stack, to check that every end matches. */
+enum devlink_fmsg_nest {
+	DEVLINK_FMSG_NEST_OBJ,
+	DEVLINK_FMSG_NEST_PAIR,
+	DEVLINK_FMSG_NEST_ARR,
+	/* the array of a binary pair: only binary values may go in */
+	DEVLINK_FMSG_NEST_BINARY,
+};
+
+/**
+ * struct devlink_fmsg_chunk - one block of encoded items
+ * @data: encoded attributes, 4-byte aligned, as they go on the wire
+ * @used: bytes of @data holding items; the rest is an unused tail
+ */
+struct devlink_fmsg_chunk {
+	u8 *data;
+	u32 used;
+};
+
+/**
+ * struct devlink_fmsg - formatted message under construction or finished
+ * @chunks: table of @nr_chunks chunks, room for @chunks_cap
+ * @nr_chunks: chunks in use; only the last one still grows
+ * @chunks_cap: entries allocated in @chunks
+ * @tail_size: allocated size of the last chunk
+ * @len: encoded bytes, the sum of the chunks' @used
+ * @chunk_mem: bytes allocated for chunk data
+ * @size_max: bound on @len, DEVLINK_FMSG_SIZE_MAX except in KUnit tests
+ * @err: first error of a put; once set, puts do nothing
+ * @complete: set by devlink_fmsg_finish(); the fmsg is immutable after it
+ * @depth: nests currently open
+ * @nests: kind of each open nest, outermost first
+ *
+ * No lock: see the file comment for who may touch what and when.
+ */
+struct devlink_fmsg {
+	struct devlink_fmsg_chunk *chunks;
+	u32 nr_chunks;
+	u32 chunks_cap;
+	u32 tail_size;
+	size_t len;
+	size_t chunk_mem;
+	size_t size_max;
+	int err;
+	bool complete;
+	u8 depth;
+	u8 nests[DEVLINK_FMSG_DEPTH_MAX];
+};
+
+/* ----- storage ----- */
+
+static void devlink_fmsg_latch(struct devlink_fmsg *fmsg, int err)
+{
+	if (!fmsg->err)
+		fmsg->err = err;
+}
+
+static int devlink_fmsg_chunks_grow(struct devlink_fmsg *fmsg)
+{
+	struct devlink_fmsg_chunk *chunks;
+	u32 cap;
+
+	cap = fmsg->chunks_cap ? fmsg->chunks_cap * 2 : DEVLINK_FMSG_CHUNKS_INIT;
+	chunks = kvrealloc(fmsg->chunks, array_size(cap, sizeof(*chunks)),
+			   GFP_KERNEL);
+	if (!chunks)
+		return -ENOMEM;
+
+	fmsg->chunks = chunks;
+	fmsg->chunks_cap = cap;
+	return 0;
+}
+
+/* Start a new chunk that can hold at least @need bytes. */
+static int devlink_fmsg_chunk_add(struct devlink_fmsg *fmsg, u32 need)
+{
+	u32 size;
+	u8 *data;
+	int err;
+
+	BUILD_BUG_ON(DEVLINK_FMSG_ITEM_MAX > DEVLINK_FMSG_CHUNK_MAX);
+
+	if (fmsg->nr_chunks == fmsg->chunks_cap) {
+		err = devlink_fmsg_chunks_grow(fmsg);
+		if (err)
+			return err;
+	}
+
+	/* Powers of two: kmalloc() and vmalloc() waste nothing on them. */
+	size = clamp(fmsg->tail_size * 2, DEVLINK_FMSG_CHUNK_MIN,
+		     DEVLINK_FMSG_CHUNK_MAX);
+	size = max(size, roundup_pow_of_two(need));
+	data = kvmalloc(size, GFP_KERNEL);
+	if (!data)
+		return -ENOMEM;
+
+	fmsg->chunks[fmsg->nr_chunks].data = data;
+	fmsg->chunks[fmsg->nr_chunks].used = 0;
+	fmsg->nr_chunks++;
+	fmsg->tail_size = size;
+	fmsg->chunk_mem += size;
+	return 0;
+}
+
+/*
+ * Room for an item of up to @need bytes at the tail of the stream, or NULL
+ * with the error latched. The caller encodes the item there and commits
+ * the bytes it really used, which may be less than @need.
+ */
+static u8 *devlink_fmsg_reserve(struct devlink_fmsg *fmsg, u32 need)
+{
+	struct devlink_fmsg_chunk *tail;
+
+	if (need > fmsg->size_max - fmsg->len) {
+		devlink_fmsg_latch(fmsg, -EMSGSIZE);
+		return NULL;
+	}
+
+	tail = fmsg->nr_chunks ? &fmsg->chunks[fmsg->nr_chunks - 1] : NULL;
+	if (!tail || fmsg->tail_size - tail->used < need) {
+		/* The old tail keeps its unused end: items never straddle. */
+		if (devlink_fmsg_chunk_add(fmsg, need)) {
+			devlink_fmsg_latch(fmsg, -ENOMEM);
+			return NULL;
+		}
+		tail = &fmsg->chunks[fmsg->nr_chunks - 1];
+	}
+
+	return tail->data + tail->used;
+}
+
+static void devlink_fmsg_commit(struct devlink_fmsg *fmsg, u32 len)
+{
+	fmsg->chunks[fmsg->nr_chunks - 1].used += len;
+	fmsg->len += len;
+}
+
+/* ----- encoding ----- */
+
+/*
+ * Encode one attribute at @p the way nla_put() does, padding zeroed.
+ * Returns the bytes used.
+ */
+static u32 devlink_fmsg_enc_attr(u8 *p, u16 type, const void *data, u16 len)
+{
+	struct nlattr *nla = (struct nlattr *)p;
+
+	nla->nla_len = nla_attr_size(len);
+	nla->nla_type = type;
+	if (len)
+		memcpy(nla_data(nla), data, len);
+	memset((u8 *)nla_data(nla) + len, 0, nla_padlen(len));
+	return nla_total_size(len);
+}
+
+/*
+ * Whether a u64 attribute written at @at takes a DEVLINK_ATTR_PAD first:
+ * the rule of nla_need_padding_for_64bit(), applied to any address, so the
+ * stored encoding and the re-encoding in devlink_fmsg_fill() agree with it.
+ */
+static bool devlink_fmsg_need_pad(const void *at)
+{
+	return !IS_ENABLED(CONFIG_HAVE_EFFICIENT_UNALIGNED_ACCESS) &&
+	       IS_ALIGNED((unsigned long)at, 8);
+}
+
+static void devlink_fmsg_put_flag(struct devlink_fmsg *fmsg, u16 type)
+{
+	u8 *p;
+
+	p = devlink_fmsg_reserve(fmsg, nla_total_size(0));
+	if (p)
+		devlink_fmsg_commit(fmsg, devlink_fmsg_enc_attr(p, type, NULL, 0));
+}
+
+static void devlink_fmsg_put_name(struct devlink_fmsg *fmsg, const char *name,
+				  u16 len)
+{
+	u8 *p;
+
+	p = devlink_fmsg_reserve(fmsg, nla_total_size(len));
+	if (p)
+		devlink_fmsg_commit(fmsg,
+				    devlink_fmsg_enc_attr(p, DEVLINK_ATTR_FMSG_OBJ_NAME,
+							  name, len));
+}
+
+/* A value: its type and data attributes, one unit, in one chunk. */
+static void devlink_fmsg_put_value(struct devlink_fmsg *fmsg, u8 nla_type,
+				   const void *data, size_t len)
+{
+	u32 need, pos;
+	u8 *p;
+
+	if (len > DEVLINK_FMSG_MAX_SIZE) {
+		devlink_fmsg_latch(fmsg, -EMSGSIZE);
+		return;
+	}
+
+	need = nla_total_size(sizeof(u8));
+	if (nla_type == NLA_U64)
+		need += nla_total_size_64bit(len);
+	else
+		need += nla_total_size(len);
+	p = devlink_fmsg_reserve(fmsg, need);
+	if (!p)
+		return;
+
+	pos = devlink_fmsg_enc_attr(p, DEVLINK_ATTR_FMSG_OBJ_VALUE_TYPE,
+				    &nla_type, sizeof(nla_type));
+	if (nla_type == NLA_U64 && devlink_fmsg_need_pad(p + pos))
+		pos += devlink_fmsg_enc_attr(p + pos, DEVLINK_ATTR_PAD, NULL, 0);
+	pos += devlink_fmsg_enc_attr(p + pos, DEVLINK_ATTR_FMSG_OBJ_VALUE_DATA,
+				     data, len);
+	devlink_fmsg_commit(fmsg, pos);
+}
+
+/* ----- nesting rules ----- */
+
+static bool devlink_fmsg_in_binary(const struct devlink_fmsg *fmsg)
+{
+	return fmsg->depth &&
+	       fmsg->nests[fmsg->depth - 1] == DEVLINK_FMSG_NEST_BINARY;
+}
+
+/*
+ * Whether a put may go on: no error latched yet, and a binary nest is
+ * open only if this put is one of the two allowed in it (binary value,
+ * binary nest end), as upstream enforces with its putting_binary flag.
+ */
+static bool devlink_fmsg_may_put(struct devlink_fmsg *fmsg, bool binary)
+{
+	/* A finished fmsg may be under concurrent fills: never touch it. */
+	if (WARN_ON_ONCE(fmsg->complete))
+		return false;
+	if (fmsg->err)
+		return false;
+	if (devlink_fmsg_in_binary(fmsg) != binary) {
+		devlink_fmsg_latch(fmsg, -EINVAL);
+		return false;
+	}
+	return true;
+}
+
+static bool devlink_fmsg_push(struct devlink_fmsg *fmsg,
+			      enum devlink_fmsg_nest kind)
+{
+	if (fmsg->depth == DEVLINK_FMSG_DEPTH_MAX) {
+		devlink_fmsg_latch(fmsg, -EMSGSIZE);
+		return false;
+	}
+	fmsg->nests[fmsg->depth++] = kind;
+	return true;
+}
+
+/* Close the innermost nest, which must be of @kind. */
+static bool devlink_fmsg_pop(struct devlink_fmsg *fmsg,
+			     enum devlink_fmsg_nest kind)
+{
+	if (!fmsg->depth || fmsg->nests[fmsg->depth - 1] != kind) {
+		devlink_fmsg_latch(fmsg, -EINVAL);
+		return false;
+	}
+	fmsg->depth--;
+	return true;
+}
+
+static void devlink_fmsg_nest_open(struct devlink_fmsg *fmsg,
+				   enum devlink_fmsg_nest kind, u16 attrtype)
+{
+	if (devlink_fmsg_push(fmsg, kind))
+		devlink_fmsg_put_flag(fmsg, attrtype);
+}
+
+static void devlink_fmsg_nest_close(struct devlink_fmsg *fmsg,
+				    enum devlink_fmsg_nest kind)
+{
+	if (devlink_fmsg_pop(fmsg, kind))
+		devlink_fmsg_put_flag(fmsg, DEVLINK_ATTR_FMSG_NEST_END);
+}
+
+/* Open a pair and, unless @kind is PAIR, the array or binary nest in it. */
+static void devlink_fmsg_pair_open(struct devlink_fmsg *fmsg, const char *name,
+				   enum devlink_fmsg_nest kind)
+{
+	size_t len;
+
+	if (!devlink_fmsg_may_put(fmsg, false))
+		return;
+
+	len = strlen(name) + 1;
+	if (len > DEVLINK_FMSG_MAX_SIZE) {
+		devlink_fmsg_latch(fmsg, -EMSGSIZE);
+		return;
+	}
+
+	devlink_fmsg_nest_open(fmsg, DEVLINK_FMSG_NEST_PAIR,
+			       DEVLINK_ATTR_FMSG_PAIR_NEST_START);
+	devlink_fmsg_put_name(fmsg, name, len);
+	if (kind != DEVLINK_FMSG_NEST_PAIR && !fmsg->err)
+		devlink_fmsg_nest_open(fmsg, kind,
+				       DEVLINK_ATTR_FMSG_ARR_NEST_START);
+}
+
+/* Close an array or binary nest of @kind and the pair around it. */
+static void devlink_fmsg_arr_close(struct devlink_fmsg *fmsg,
+				   enum devlink_fmsg_nest kind)
+{
+	if (!devlink_fmsg_may_put(fmsg, kind == DEVLINK_FMSG_NEST_BINARY))
+		return;
+
+	devlink_fmsg_nest_close(fmsg, kind);
+	if (!fmsg->err)
+		devlink_fmsg_nest_close(fmsg, DEVLINK_FMSG_NEST_PAIR);
+}
+
+/* ----- driver API ----- */
+
+/**
+ * devlink_fmsg_obj_nest_start - open an object
+ * @fmsg: formatted message being built
+ *
+ * Errors (a binary nest open, too deep a nesting, no memory) are latched
+ * in @fmsg and make every later put a no-op; the reporter core reports
+ * them when it finishes the message.
+ *
+ * Context: Process context, may sleep (allocates with GFP_KERNEL).
+ */
+void devlink_fmsg_obj_nest_start(struct devlink_fmsg *fmsg)
+{
+	if (devlink_fmsg_may_put(fmsg, false))
+		devlink_fmsg_nest_open(fmsg, DEVLINK_FMSG_NEST_OBJ,
+				       DEVLINK_ATTR_FMSG_OBJ_NEST_START);
+}
+EXPORT_SYMBOL_GPL(devlink_fmsg_obj_nest_start);
+
+/**
+ * devlink_fmsg_obj_nest_end - close the object opened last
+ * @fmsg: formatted message being built
+ *
+ * Latches -EINVAL in @fmsg if the innermost open nest is not an object.
+ *
+ * Context: Process context, may sleep (allocates with GFP_KERNEL).
+ */
+void devlink_fmsg_obj_nest_end(struct devlink_fmsg *fmsg)
+{
+	if (devlink_fmsg_may_put(fmsg, false))
+		devlink_fmsg_nest_close(fmsg, DEVLINK_FMSG_NEST_OBJ);
+}
+EXPORT_SYMBOL_GPL(devlink_fmsg_obj_nest_end);
+
+/**
+ * devlink_fmsg_pair_nest_start - open a named pair
+ * @fmsg: formatted message being built
+ * @name: name of the pair, NUL-terminated
+ *
+ * The pair then takes one value, object or array. A @name longer than
+ * DEVLINK_FMSG_MAX_SIZE latches -EMSGSIZE in @fmsg.
+ *
+ * Context: Process context, may sleep (allocates with GFP_KERNEL).
+ */
+void devlink_fmsg_pair_nest_start(struct devlink_fmsg *fmsg, const char *name)
+{
+	devlink_fmsg_pair_open(fmsg, name, DEVLINK_FMSG_NEST_PAIR);
+}
+EXPORT_SYMBOL_GPL(devlink_fmsg_pair_nest_start);
+
+/**
+ * devlink_fmsg_pair_nest_end - close the pair opened last
+ * @fmsg: formatted message being built
+ *
+ * Latches -EINVAL in @fmsg if the innermost open nest is not a pair.
+ *
+ * Context: Process context, may sleep (allocates with GFP_KERNEL).
+ */
+void devlink_fmsg_pair_nest_end(struct devlink_fmsg *fmsg)
+{
+	if (devlink_fmsg_may_put(fmsg, false))
+		devlink_fmsg_nest_close(fmsg, DEVLINK_FMSG_NEST_PAIR);
+}
+EXPORT_SYMBOL_GPL(devlink_fmsg_pair_nest_end);
+
+/**
+ * devlink_fmsg_arr_pair_nest_start - open a named array
+ * @fmsg: formatted message being built
+ * @name: name of the array, NUL-terminated
+ *
+ * Opens a pair and an array in it; close both with
+ * devlink_fmsg_arr_pair_nest_end().
+ *
+ * Context: Process context, may sleep (allocates with GFP_KERNEL).
+ */
+void devlink_fmsg_arr_pair_nest_start(struct devlink_fmsg *fmsg,
+				      const char *name)
+{
+	devlink_fmsg_pair_open(fmsg, name, DEVLINK_FMSG_NEST_ARR);
+}
+EXPORT_SYMBOL_GPL(devlink_fmsg_arr_pair_nest_start);
+
+/**
+ * devlink_fmsg_arr_pair_nest_end - close the array opened last
+ * @fmsg: formatted message being built
+ *
+ * Closes the array and its pair. Latches -EINVAL in @fmsg if the innermost
+ * open nest is not an array opened by devlink_fmsg_arr_pair_nest_start().
+ *
+ * Context: Process context, may sleep (allocates with GFP_KERNEL).
+ */
+void devlink_fmsg_arr_pair_nest_end(struct devlink_fmsg *fmsg)
+{
+	devlink_fmsg_arr_close(fmsg, DEVLINK_FMSG_NEST_ARR);
+}
+EXPORT_SYMBOL_GPL(devlink_fmsg_arr_pair_nest_end);
+
+/**
+ * devlink_fmsg_binary_pair_nest_start - open a named array of binary values
+ * @fmsg: formatted message being built
+ * @name: name of the array, NUL-terminated
+ *
+ * Until devlink_fmsg_binary_pair_nest_end(), only devlink_fmsg_binary_put()
+ * is allowed; any other put latches -EINVAL in @fmsg.
+ *
+ * Context: Process context, may sleep (allocates with GFP_KERNEL).
+ */
+void devlink_fmsg_binary_pair_nest_start(struct devlink_fmsg *fmsg,
+					 const char *name)
+{
+	devlink_fmsg_pair_open(fmsg, name, DEVLINK_FMSG_NEST_BINARY);
+}
+EXPORT_SYMBOL_GPL(devlink_fmsg_binary_pair_nest_start);
+
+/**
+ * devlink_fmsg_binary_pair_nest_end - close the binary array opened last
+ * @fmsg: formatted message being built
+ *
+ * Latches -EINVAL in @fmsg if no binary array is the innermost open nest.
+ *
+ * Context: Process context, may sleep (allocates with GFP_KERNEL).
+ */
+void devlink_fmsg_binary_pair_nest_end(struct devlink_fmsg *fmsg)
+{
+	devlink_fmsg_arr_close(fmsg, DEVLINK_FMSG_NEST_BINARY);
+}
+EXPORT_SYMBOL_GPL(devlink_fmsg_binary_pair_nest_end);
+
+static void devlink_fmsg_bool_put(struct devlink_fmsg *fmsg, bool value)
+{
+	/* Sent as NLA_FLAG with a u8 payload, so that false shows too. */
+	u8 data = value;
+
+	if (devlink_fmsg_may_put(fmsg, false))
+		devlink_fmsg_put_value(fmsg, NLA_FLAG, &data, sizeof(data));
+}
+
+static void devlink_fmsg_u8_put(struct devlink_fmsg *fmsg, u8 value)
+{
+	if (devlink_fmsg_may_put(fmsg, false))
+		devlink_fmsg_put_value(fmsg, NLA_U8, &value, sizeof(value));
+}
+
+/**
+ * devlink_fmsg_u32_put - add a u32 value
+ * @fmsg: formatted message being built
+ * @value: value to add
+ *
+ * For array elements; named values use devlink_fmsg_u32_pair_put().
+ *
+ * Context: Process context, may sleep (allocates with GFP_KERNEL).
+ */
+void devlink_fmsg_u32_put(struct devlink_fmsg *fmsg, u32 value)
+{
+	if (devlink_fmsg_may_put(fmsg, false))
+		devlink_fmsg_put_value(fmsg, NLA_U32, &value, sizeof(value));
+}
+EXPORT_SYMBOL_GPL(devlink_fmsg_u32_put);
+
+static void devlink_fmsg_u64_put(struct devlink_fmsg *fmsg, u64 value)
+{
+	if (devlink_fmsg_may_put(fmsg, false))
+		devlink_fmsg_put_value(fmsg, NLA_U64, &value, sizeof(value));
+}
+
+/**
+ * devlink_fmsg_string_put - add a string value
+ * @fmsg: formatted message being built
+ * @value: NUL-terminated string, sent with its NUL
+ *
+ * A string longer than DEVLINK_FMSG_MAX_SIZE latches -EMSGSIZE in @fmsg.
+ *
+ * Context: Process context, may sleep (allocates with GFP_KERNEL).
+ */
+void devlink_fmsg_string_put(struct devlink_fmsg *fmsg, const char *value)
+{
+	if (devlink_fmsg_may_put(fmsg, false))
+		devlink_fmsg_put_value(fmsg, NLA_NUL_STRING, value,
+				       strlen(value) + 1);
+}
+EXPORT_SYMBOL_GPL(devlink_fmsg_string_put);
+
+/**
+ * devlink_fmsg_binary_put - add one piece of binary data
+ * @fmsg: formatted message being built
+ * @value: data
+ * @value_len: bytes of data, at most DEVLINK_FMSG_MAX_SIZE
+ *
+ * Only allowed inside devlink_fmsg_binary_pair_nest_start(); elsewhere it
+ * latches -EINVAL in @fmsg. A longer @value_len latches -EMSGSIZE.
+ *
+ * Context: Process context, may sleep (allocates with GFP_KERNEL).
+ */
+void devlink_fmsg_binary_put(struct devlink_fmsg *fmsg, const void *value,
+			     u16 value_len)
+{
+	if (devlink_fmsg_may_put(fmsg, true))
+		devlink_fmsg_put_value(fmsg, NLA_BINARY, value, value_len);
+}
+EXPORT_SYMBOL_GPL(devlink_fmsg_binary_put);
+
+/**
+ * devlink_fmsg_bool_pair_put - add a named bool
+ * @fmsg: formatted message being built
+ * @name: name of the pair, NUL-terminated
+ * @value: value to add
+ *
+ * Context: Process context, may sleep (allocates with GFP_KERNEL).
+ */
+void devlink_fmsg_bool_pair_put(struct devlink_fmsg *fmsg, const char *name,
+				bool value)
+{
+	devlink_fmsg_pair_nest_start(fmsg, name);
+	devlink_fmsg_bool_put(fmsg, value);
+	devlink_fmsg_pair_nest_end(fmsg);
+}
+EXPORT_SYMBOL_GPL(devlink_fmsg_bool_pair_put);
+
+/**
+ * devlink_fmsg_u8_pair_put - add a named u8
+ * @fmsg: formatted message being built
+ * @name: name of the pair, NUL-terminated
+ * @value: value to add
+ *
+ * Context: Process context, may sleep (allocates with GFP_KERNEL).
+ */
+void devlink_fmsg_u8_pair_put(struct devlink_fmsg *fmsg, const char *name,
+			      u8 value)
+{
+	devlink_fmsg_pair_nest_start(fmsg, name);
+	devlink_fmsg_u8_put(fmsg, value);
+	devlink_fmsg_pair_nest_end(fmsg);
+}
+EXPORT_SYMBOL_GPL(devlink_fmsg_u8_pair_put);
+
+/**
+ * devlink_fmsg_u32_pair_put - add a named u32
+ * @fmsg: formatted message being built
+ * @name: name of the pair, NUL-terminated
+ * @value: value to add
+ *
+ * Context: Process context, may sleep (allocates with GFP_KERNEL).
+ */
+void devlink_fmsg_u32_pair_put(struct devlink_fmsg *fmsg, const char *name,
+			       u32 value)
+{
+	devlink_fmsg_pair_nest_start(fmsg, name);
+	devlink_fmsg_u32_put(fmsg, value);
+	devlink_fmsg_pair_nest_end(fmsg);
+}
+EXPORT_SYMBOL_GPL(devlink_fmsg_u32_pair_put);
+
+/**
+ * devlink_fmsg_u64_pair_put - add a named u64
+ * @fmsg: formatted message being built
+ * @name: name of the pair, NUL-terminated
+ * @value: value to add
+ *
+ * Context: Process context, may sleep (allocates with GFP_KERNEL).
+ */
+void devlink_fmsg_u64_pair_put(struct devlink_fmsg *fmsg, const char *name,
+			       u64 value)
+{
+	devlink_fmsg_pair_nest_start(fmsg, name);
+	devlink_fmsg_u64_put(fmsg, value);
+	devlink_fmsg_pair_nest_end(fmsg);
+}
+EXPORT_SYMBOL_GPL(devlink_fmsg_u64_pair_put);
+
+/**
+ * devlink_fmsg_string_pair_put - add a named string
+ * @fmsg: formatted message being built
+ * @name: name of the pair, NUL-terminated
+ * @value: NUL-terminated string
+ *
+ * Context: Process context, may sleep (allocates with GFP_KERNEL).
+ */
+void devlink_fmsg_string_pair_put(struct devlink_fmsg *fmsg, const char *name,
+				  const char *value)
+{
+	devlink_fmsg_pair_nest_start(fmsg, name);
+	devlink_fmsg_string_put(fmsg, value);
+	devlink_fmsg_pair_nest_end(fmsg);
+}
+EXPORT_SYMBOL_GPL(devlink_fmsg_string_pair_put);
+
+/**
+ * devlink_fmsg_binary_pair_put - add a named binary blob of any size
+ * @fmsg: formatted message being built
+ * @name: name of the pair, NUL-terminated
+ * @value: data
+ * @value_len: bytes of data
+ *
+ * The blob goes out as an array of binary values of DEVLINK_FMSG_MAX_SIZE
+ * bytes, the last one holding the remainder.
+ *
+ * Context: Process context, may sleep (allocates with GFP_KERNEL).
+ */
+void devlink_fmsg_binary_pair_put(struct devlink_fmsg *fmsg, const char *name,
+				  const void *value, u32 value_len)
+{
+	u32 offset, piece;
+
+	devlink_fmsg_binary_pair_nest_start(fmsg, name);
+	/* Stop at the first error: the rest would only be no-ops. */
+	for (offset = 0; offset < value_len && !fmsg->err; offset += piece) {
+		piece = min_t(u32, value_len - offset, DEVLINK_FMSG_MAX_SIZE);
+		devlink_fmsg_binary_put(fmsg, value + offset, piece);
+	}
+	devlink_fmsg_binary_pair_nest_end(fmsg);
+}
+EXPORT_SYMBOL_GPL(devlink_fmsg_binary_pair_put);
+
+/* ----- life cycle ----- */
+
+/**
+ * devlink_fmsg_alloc - allocate an empty formatted message
+ *
+ * Chunks are allocated by the puts, on demand.
+ *
+ * Context: Process context, may sleep (allocates with GFP_KERNEL).
+ * Return: the fmsg, to be freed with devlink_fmsg_free(); NULL if out of
+ * memory.
+ */
+struct devlink_fmsg *devlink_fmsg_alloc(void)
+{
+	struct devlink_fmsg *fmsg;
+
+	fmsg = kzalloc(sizeof(*fmsg), GFP_KERNEL);
+	if (!fmsg)
+		return NULL;
+
+	fmsg->size_max = DEVLINK_FMSG_SIZE_MAX;
+	return fmsg;
+}
+
+/**
+ * devlink_fmsg_free - free a formatted message and all its chunks
+ * @fmsg: fmsg to free, may be NULL
+ *
+ * Context: Process context, may sleep (chunks may come from vmalloc and
+ * vfree() sleeps there): never under a spinlock. No fill may be running.
+ */
+void devlink_fmsg_free(struct devlink_fmsg *fmsg)
+{
+	u32 i;
+
+	if (!fmsg)
+		return;
+
+	for (i = 0; i < fmsg->nr_chunks; i++)
+		kvfree(fmsg->chunks[i].data);
+	kvfree(fmsg->chunks);
+	kfree(fmsg);
+}
+
+/**
+ * devlink_fmsg_finish - end the construction of a formatted message
+ * @fmsg: fmsg built by a reporter callback
+ *
+ * Marks @fmsg complete: it is immutable from now on and may be filled
+ * into netlink messages. A nest still open is an error, latched as
+ * -EINVAL. Calling it again returns the same result.
+ *
+ * Context: Any context; the caller owns @fmsg.
+ * Return: 0 if @fmsg is well formed, else the first error latched while
+ * building it (-EINVAL for a nesting error, -EMSGSIZE for a too big item,
+ * fmsg or nesting depth, -ENOMEM).
+ */
+int devlink_fmsg_finish(struct devlink_fmsg *fmsg)
+{
+	if (!fmsg->complete) {
+		if (fmsg->depth)
+			devlink_fmsg_latch(fmsg, -EINVAL);
+		fmsg->complete = true;
+	}
+	return fmsg->err;
+}
+
+/**
+ * devlink_fmsg_len - encoded size of a formatted message
+ * @fmsg: fmsg to measure
+ *
+ * Context: Any context; @fmsg must not be under construction elsewhere.
+ * Return: the bytes of attributes stored so far, as they go on the wire
+ * without the enclosing DEVLINK_ATTR_FMSG nests.
+ */
+size_t devlink_fmsg_len(const struct devlink_fmsg *fmsg)
+{
+	return fmsg->len;
+}
+
+/**
+ * devlink_fmsg_mem - memory held by a formatted message
+ * @fmsg: fmsg to measure
+ *
+ * Context: Any context; @fmsg must not be under construction elsewhere.
+ * Return: bytes allocated for @fmsg: the structure, its chunk table and
+ * its chunks.
+ */
+size_t devlink_fmsg_mem(const struct devlink_fmsg *fmsg)
+{
+	return sizeof(*fmsg) + fmsg->chunks_cap * sizeof(*fmsg->chunks) +
+	       fmsg->chunk_mem;
+}
+
+#if IS_ENABLED(CONFIG_DEVLINK_HEALTH_KUNIT_TEST)
+void devlink_fmsg_set_size_max(struct devlink_fmsg *fmsg, size_t size_max)
+{
+	fmsg->size_max = size_max;
+}
+#endif
+
+/* ----- serialization ----- */
+
+/*
+ * Bytes of the item at @p: one attribute, or for a value the whole unit
+ * up to and including its VALUE_DATA attribute.
+ */
+static u32 devlink_fmsg_item_len(const u8 *p)
+{
+	const struct nlattr *nla = (const struct nlattr *)p;
+	u32 len = NLA_ALIGN(nla->nla_len);
+
+	if (nla->nla_type != DEVLINK_ATTR_FMSG_OBJ_VALUE_TYPE)
+		return len;
+
+	do {
+		nla = (const struct nlattr *)(p + len);
+		len += NLA_ALIGN(nla->nla_len);
+	} while (nla->nla_type != DEVLINK_ATTR_FMSG_OBJ_VALUE_DATA);
+
+	return len;
+}
+
+static bool devlink_fmsg_item_is_u64(const u8 *p)
+{
+	const struct nlattr *nla = (const struct nlattr *)p;
+
+	return nla->nla_type == DEVLINK_ATTR_FMSG_OBJ_VALUE_TYPE &&
+	       nla_get_u8(nla) == NLA_U64;
+}
+
+/*
+ * Length of the longest run of whole items at @src, among @avail bytes,
+ * that fits in @room bytes and whose stored bytes are what
+ * nla_put_u64_64bit() would write at @dst.
+ */
+static u32 devlink_fmsg_run_len(const u8 *src, u32 avail, u32 room,
+				const u8 *dst)
+{
+	bool pads_match;
+	u32 run = 0;
+	u32 len;
+
+	/*
+	 * u64 pads depend on the address modulo 8, and every item is 4-byte
+	 * aligned both in chunks and in the skb: either all stored pads of
+	 * the run are right at @dst, or none is.
+	 */
+	pads_match = devlink_fmsg_need_pad(src) == devlink_fmsg_need_pad(dst);
+
+	/* Common case: the rest of the chunk goes out in one copy. */
+	if (avail <= room && pads_match)
+		return avail;
+
+	while (run < avail) {
+		if (!pads_match && devlink_fmsg_item_is_u64(src + run))
+			break;
+		len = devlink_fmsg_item_len(src + run);
+		if (len > room - run)
+			break;
+		run += len;
+	}
+	return run;
+}
+
+/*
+ * Emit the u64 value item at @src with the pad it needs at the skb tail,
+ * which is not the one stored. Returns the stored bytes consumed.
+ */
+static int devlink_fmsg_emit_u64(const u8 *src, struct sk_buff *skb, u32 room,
+				 u32 *consumed)
+{
+	u32 len = devlink_fmsg_item_len(src);
+	const struct nlattr *data;
+	u32 need;
+
+	/* The data attribute ends the unit; a u64 attribute is 12 bytes. */
+	data = (const struct nlattr *)(src + len - nla_total_size(sizeof(u64)));
+	need = nla_total_size(sizeof(u8)) + nla_total_size(sizeof(u64));
+	if (devlink_fmsg_need_pad(skb_tail_pointer(skb)))
+		need += nla_total_size(0);
+	if (need > room)
+		return -EMSGSIZE;
+
+	if (nla_put_u8(skb, DEVLINK_ATTR_FMSG_OBJ_VALUE_TYPE, NLA_U64) ||
+	    nla_put_u64_64bit(skb, DEVLINK_ATTR_FMSG_OBJ_VALUE_DATA,
+			      nla_get_u64(data), DEVLINK_ATTR_PAD))
+		return -EMSGSIZE;	/* cannot happen, room was checked */
+
+	*consumed = len;
+	return 0;
+}
+
+/* Bytes the skb can still take without overflowing the u16 nest length. */
+static u32 devlink_fmsg_room(const struct sk_buff *skb,
+			     const struct nlattr *nest)
+{
+	u32 nested = skb_tail_pointer(skb) - (const u8 *)nest;
+
+	return min_t(u32, skb_tailroom(skb), U16_MAX - nested);
+}
+
+/* Emit whole items of @chunk from *@offset while they fit. */
+static int devlink_fmsg_emit_chunk(const struct devlink_fmsg_chunk *chunk,
+				   struct sk_buff *skb,
+				   const struct nlattr *nest, u32 *offset)
+{
+	const u8 *src;
+	u32 room, run;
+	int err;
+
+	while (*offset < chunk->used) {
+		src = chunk->data + *offset;
+		room = devlink_fmsg_room(skb, nest);
+		run = devlink_fmsg_run_len(src, chunk->used - *offset, room,
+					   skb_tail_pointer(skb));
+		if (run) {
+			skb_put_data(skb, src, run);
+			*offset += run;
+			continue;
+		}
+
+		/* Either the next item does not fit, or it is a u64 to re-pad. */
+		if (!devlink_fmsg_item_is_u64(src) ||
+		    devlink_fmsg_need_pad(src) ==
+		    devlink_fmsg_need_pad(skb_tail_pointer(skb)))
+			return -EMSGSIZE;
+		err = devlink_fmsg_emit_u64(src, skb, room, &run);
+		if (err)
+			return err;
+		*offset += run;
+	}
+	return 0;
+}
+
+static bool devlink_fmsg_cursor_valid(const struct devlink_fmsg *fmsg,
+				      const struct devlink_fmsg_cursor *cursor)
+{
+	if (cursor->chunk < fmsg->nr_chunks)
+		return cursor->offset <= fmsg->chunks[cursor->chunk].used;
+	return cursor->chunk == fmsg->nr_chunks && !cursor->offset;
+}
+
+/**
+ * devlink_fmsg_cursor_done - tell whether a cursor is at the end of a stream
+ * @fmsg: finished fmsg the cursor walks
+ * @cursor: cursor advanced by devlink_fmsg_fill() on @fmsg
+ *
+ * Context: Any context.
+ * Return: true if no item of @fmsg is left to emit after @cursor.
+ */
+bool devlink_fmsg_cursor_done(const struct devlink_fmsg *fmsg,
+			      const struct devlink_fmsg_cursor *cursor)
+{
+	if (cursor->chunk >= fmsg->nr_chunks)
+		return true;
+	/* Only the last chunk can be left exhausted by a fill. */
+	return cursor->chunk == fmsg->nr_chunks - 1 &&
+	       cursor->offset >= fmsg->chunks[cursor->chunk].used;
+}
+
+/**
+ * devlink_fmsg_fill - serialize a formatted message into a netlink message
+ * @fmsg: finished fmsg
+ * @skb: netlink message being built
+ * @cursor: where to start; advanced past the items emitted
+ *
+ * Adds a DEVLINK_ATTR_FMSG nest to @skb holding the items of @fmsg from
+ * @cursor on, as many whole items as fit: a value never gets split from
+ * its type. Several fills may run on the same @fmsg at once, each with
+ * its own cursor.
+ *
+ * Context: Any context (no allocation, no lock); the caller keeps @fmsg
+ * alive.
+ * Return: 0 when the end of the stream was reached (with a cursor already
+ * at the end, an empty nest is added); -EMSGSIZE when @skb filled up
+ * first: @cursor points at the first item not emitted and, if it did not
+ * move, @skb is left untouched; the error latched in @fmsg if it has one;
+ * -EINVAL if @fmsg is not finished or @cursor is out of its bounds.
+ */
+int devlink_fmsg_fill(const struct devlink_fmsg *fmsg, struct sk_buff *skb,
+		      struct devlink_fmsg_cursor *cursor)
+{
+	struct devlink_fmsg_cursor pos = *cursor;
+	struct nlattr *nest;
+	int err = 0;
+
+	if (fmsg->err)
+		return fmsg->err;
+	if (WARN_ON_ONCE(!fmsg->complete) ||
+	    WARN_ON_ONCE(!devlink_fmsg_cursor_valid(fmsg, cursor)))
+		return -EINVAL;
+
+	nest = nla_nest_start_noflag(skb, DEVLINK_ATTR_FMSG);
+	if (!nest)
+		return -EMSGSIZE;
+
+	while (pos.chunk < fmsg->nr_chunks) {
+		err = devlink_fmsg_emit_chunk(&fmsg->chunks[pos.chunk], skb,
+					      nest, &pos.offset);
+		if (err)
+			break;
+		pos.chunk++;
+		pos.offset = 0;
+	}
+
+	if (err && pos.chunk == cursor->chunk && pos.offset == cursor->offset) {
+		nla_nest_cancel(skb, nest);
+		return err;
+	}
+
+	nla_nest_end(skb, nest);
+	*cursor = pos;
+	return err;
+}

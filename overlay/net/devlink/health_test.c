@@ -1,0 +1,670 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * KUnit suite "devlink_health_state": the recovery gate of the devlink
+ * health core, table driven, and the reporter state machine through the
+ * real report path, on a devlink instance that is allocated but never
+ * registered (so no notification leaves the test) and a clock the test
+ * drives through a static stub.
+ */
+
+#include <kunit/device.h>
+#include <kunit/static_stub.h>
+#include <kunit/test.h>
+#include <kunit/test-bug.h>
+#include <kunit/visibility.h>
+#include <linux/jiffies.h>
+#include <linux/module.h>
+#include <net/devlink.h>
+
+#include "devl_internal.h"
+#include "health.h"
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+
+/* ----- the gate, as a pure function ----- */
+
+/**
+ * struct health_gate_case - one recovery decision
+ * @desc: case name
+ * @gate: inputs; @gate.last_recovery_ts is the origin of time
+ * @elapsed_ms: time since the last recovery, in ms ...
+ * @elapsed_delta: ... plus this many jiffies, to land next to an edge
+ * @verdict: expected decision
+ */
+struct health_gate_case {
+	const char *desc;
+	struct devlink_health_gate gate;
+	unsigned int elapsed_ms;
+	long elapsed_delta;
+	enum devlink_health_gate_verdict verdict;
+};
+
+#define HEALTHY		DEVLINK_HEALTH_REPORTER_STATE_HEALTHY
+#define IN_ERROR	DEVLINK_HEALTH_REPORTER_STATE_ERROR
+
+#define GATE(_state, _auto, _count, _last, _grace) {			\
+	.prev_state = (_state),						\
+	.auto_recover = (_auto),					\
+	.recovery_count = (_count),					\
+	.last_recovery_ts = (_last),					\
+	.graceful_period = (_grace),					\
+}
+
+static const struct health_gate_case health_gate_cases[] = {
+	{
+		.desc = "first recovery ignores the grace period",
+		.gate = GATE(HEALTHY, true, 0, 0, 1000),
+		.elapsed_ms = 1000, .elapsed_delta = -1,
+		.verdict = DEVLINK_HEALTH_GATE_RECOVER,
+	}, {
+		.desc = "just before grace expiry is cancelled",
+		.gate = GATE(HEALTHY, true, 1, 5000, 1000),
+		.elapsed_ms = 1000, .elapsed_delta = -1,
+		.verdict = DEVLINK_HEALTH_GATE_GRACE,
+	}, {
+		.desc = "exactly at grace expiry recovers",
+		.gate = GATE(HEALTHY, true, 1, 5000, 1000),
+		.elapsed_ms = 1000, .elapsed_delta = 0,
+		.verdict = DEVLINK_HEALTH_GATE_RECOVER,
+	}, {
+		.desc = "at the last recovery instant is cancelled",
+		.gate = GATE(HEALTHY, true, 3, 5000, 1000),
+		.elapsed_ms = 0, .elapsed_delta = 0,
+		.verdict = DEVLINK_HEALTH_GATE_GRACE,
+	}, {
+		.desc = "jiffies wrap inside the grace period is cancelled",
+		.gate = GATE(HEALTHY, true, 1, ULONG_MAX - 2, 1000),
+		.elapsed_ms = 1000, .elapsed_delta = -1,
+		.verdict = DEVLINK_HEALTH_GATE_GRACE,
+	}, {
+		.desc = "jiffies wrap at grace expiry recovers",
+		.gate = GATE(HEALTHY, true, 1, ULONG_MAX - 2, 1000),
+		.elapsed_ms = 1000, .elapsed_delta = 0,
+		.verdict = DEVLINK_HEALTH_GATE_RECOVER,
+	}, {
+		.desc = "no grace period recovers at once",
+		.gate = GATE(HEALTHY, true, 7, 5000, 0),
+		.elapsed_ms = 0, .elapsed_delta = 0,
+		.verdict = DEVLINK_HEALTH_GATE_RECOVER,
+	}, {
+		.desc = "grace period beyond 32 bits of ms saturates",
+		.gate = GATE(HEALTHY, true, 1, 5000, (1ULL << 32) + 1000),
+		.elapsed_ms = 2000, .elapsed_delta = 0,
+		.verdict = DEVLINK_HEALTH_GATE_GRACE,
+	}, {
+		.desc = "unrecovered previous error is cancelled",
+		.gate = GATE(IN_ERROR, true, 1, 5000, 1000),
+		.elapsed_ms = 3000, .elapsed_delta = 0,
+		.verdict = DEVLINK_HEALTH_GATE_UNRECOVERED,
+	}, {
+		.desc = "unrecovered error before any recovery is cancelled",
+		.gate = GATE(IN_ERROR, true, 0, 0, 0),
+		.elapsed_ms = 0, .elapsed_delta = 0,
+		.verdict = DEVLINK_HEALTH_GATE_UNRECOVERED,
+	}, {
+		.desc = "auto recover off never recovers nor cancels",
+		.gate = GATE(IN_ERROR, false, 1, 5000, 1000),
+		.elapsed_ms = 0, .elapsed_delta = 0,
+		.verdict = DEVLINK_HEALTH_GATE_MANUAL,
+	}, {
+		.desc = "auto recover off inside the grace period",
+		.gate = GATE(HEALTHY, false, 1, 5000, 1000),
+		.elapsed_ms = 1000, .elapsed_delta = -1,
+		.verdict = DEVLINK_HEALTH_GATE_MANUAL,
+	},
+};
+
+KUNIT_ARRAY_PARAM_DESC(health_gate, health_gate_cases, desc);
+
+static void health_gate_decides(struct kunit *test)
+{
+	const struct health_gate_case *c = test->param_value;
+	unsigned long now;
+
+	/* unsigned arithmetic: wraps like jiffies do */
+	now = c->gate.last_recovery_ts + msecs_to_jiffies(c->elapsed_ms) +
+	      c->elapsed_delta;
+	KUNIT_EXPECT_EQ(test, devlink_health_recover_gate(&c->gate, now),
+			c->verdict);
+}
+
+/* ----- the state machine, through the real report path ----- */
+
+/*
+ * Start of the fake clock: one second before jiffies wrap, so that every
+ * grace period below crosses the wrap.
+ */
+#define HEALTH_FAKE_T0	((unsigned long)-HZ)
+#define HEALTH_GRACE_MS	1000
+
+struct health_state_fake {
+	struct devlink *devlink;
+	unsigned long now;
+	int recover_calls;
+	int recover_ret;
+	int dump_calls;
+	int dump_ret;
+};
+
+static const struct devlink_ops health_state_devlink_ops = {};
+
+static unsigned long health_state_fake_now(void)
+{
+	struct health_state_fake *fake = kunit_get_current_test()->priv;
+
+	return fake->now;
+}
+
+static int health_state_recover(struct devlink_health_reporter *reporter,
+				void *priv_ctx, struct netlink_ext_ack *extack)
+{
+	struct health_state_fake *fake = devlink_health_reporter_priv(reporter);
+
+	fake->recover_calls++;
+	return fake->recover_ret;
+}
+
+static int health_state_dump(struct devlink_health_reporter *reporter,
+			     struct devlink_fmsg *fmsg, void *priv_ctx,
+			     struct netlink_ext_ack *extack)
+{
+	struct health_state_fake *fake = devlink_health_reporter_priv(reporter);
+
+	fake->dump_calls++;
+	devlink_fmsg_u32_pair_put(fmsg, "dump_calls", fake->dump_calls);
+	return fake->dump_ret;
+}
+
+static const struct devlink_health_reporter_ops health_state_bare_ops = {
+	.name = "bare",
+};
+
+static const struct devlink_health_reporter_ops health_state_recover_ops = {
+	.name = "recovering",
+	.recover = health_state_recover,
+};
+
+static const struct devlink_health_reporter_ops health_state_dump_ops = {
+	.name = "dumping",
+	.dump = health_state_dump,
+};
+
+static const struct devlink_health_reporter_ops health_state_full_ops = {
+	.name = "full",
+	.recover = health_state_recover,
+	.dump = health_state_dump,
+};
+
+static void health_state_devlink_free(void *devlink)
+{
+	devlink_free(devlink);
+}
+
+static int health_state_init(struct kunit *test)
+{
+	struct health_state_fake *fake;
+	struct device *dev;
+	int err;
+
+	fake = kunit_kzalloc(test, sizeof(*fake), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fake);
+	fake->now = HEALTH_FAKE_T0;
+	test->priv = fake;
+
+	dev = kunit_device_register(test, "devlink-health-state");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
+	fake->devlink = devlink_alloc(&health_state_devlink_ops, 0, dev);
+	KUNIT_ASSERT_NOT_NULL(test, fake->devlink);
+	err = kunit_add_action_or_reset(test, health_state_devlink_free,
+					fake->devlink);
+	KUNIT_ASSERT_EQ(test, err, 0);
+
+	kunit_activate_static_stub(test, devlink_health_now,
+				   health_state_fake_now);
+	return 0;
+}
+
+static void health_state_reporter_destroy(void *reporter)
+{
+	devlink_health_reporter_destroy(reporter);
+}
+
+/* A reporter on the fake instance, destroyed by the test's cleanup. */
+static struct devlink_health_reporter *
+health_state_reporter(struct kunit *test,
+		      const struct devlink_health_reporter_ops *ops, u64 grace)
+{
+	struct health_state_fake *fake = test->priv;
+	struct devlink_health_reporter *reporter;
+	int err;
+
+	reporter = devlink_health_reporter_create(fake->devlink, ops, grace,
+						  fake);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, reporter);
+	err = kunit_add_action_or_reset(test, health_state_reporter_destroy,
+					reporter);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	return reporter;
+}
+
+static struct devlink_health_reporter_snapshot
+health_state_snap(struct devlink_health_reporter *reporter)
+{
+	struct devlink_health_reporter_snapshot snap;
+
+	devlink_health_reporter_snapshot(reporter, &snap);
+	return snap;
+}
+
+static u64 health_state_dump_gen(struct devlink_health_reporter *reporter)
+{
+	u64 gen;
+
+	mutex_lock(&reporter->dump_lock);
+	gen = reporter->dump_gen;
+	mutex_unlock(&reporter->dump_lock);
+	return gen;
+}
+
+static void health_state_config(struct devlink_health_reporter *reporter,
+				bool auto_recover, bool auto_dump)
+{
+	struct devlink_health_config cfg;
+
+	devl_lock(reporter->devlink);
+	devlink_health_config_get(reporter, &cfg);
+	cfg.auto_recover = auto_recover;
+	cfg.auto_dump = auto_dump;
+	devlink_health_config_set(reporter, &cfg);
+	devl_unlock(reporter->devlink);
+}
+
+static void health_state_defaults_follow_ops(struct kunit *test)
+{
+	struct devlink_health_reporter_snapshot snap;
+	struct devlink_health_reporter *reporter;
+
+	reporter = health_state_reporter(test, &health_state_bare_ops, 0);
+	snap = health_state_snap(reporter);
+	KUNIT_EXPECT_FALSE(test, snap.cfg.auto_recover);
+	KUNIT_EXPECT_FALSE(test, snap.cfg.auto_dump);
+	KUNIT_EXPECT_EQ(test, snap.state, HEALTHY);
+
+	reporter = health_state_reporter(test, &health_state_full_ops,
+					 HEALTH_GRACE_MS);
+	snap = health_state_snap(reporter);
+	KUNIT_EXPECT_TRUE(test, snap.cfg.auto_recover);
+	KUNIT_EXPECT_TRUE(test, snap.cfg.auto_dump);
+	KUNIT_EXPECT_EQ(test, snap.cfg.graceful_period, HEALTH_GRACE_MS);
+	KUNIT_EXPECT_FALSE(test, snap.dump_stored);
+}
+
+static void health_state_report_counts_and_enters_error(struct kunit *test)
+{
+	struct devlink_health_reporter_snapshot snap;
+	struct devlink_health_reporter *reporter;
+
+	reporter = health_state_reporter(test, &health_state_bare_ops, 0);
+	KUNIT_EXPECT_EQ(test, devlink_health_report(reporter, "e1", NULL), 0);
+	KUNIT_EXPECT_EQ(test, devlink_health_report(reporter, "e2", NULL), 0);
+
+	snap = health_state_snap(reporter);
+	KUNIT_EXPECT_EQ(test, snap.state, IN_ERROR);
+	KUNIT_EXPECT_EQ(test, snap.error_count, 2);
+	KUNIT_EXPECT_EQ(test, snap.recovery_count, 0);
+}
+
+static void health_state_auto_recover_heals(struct kunit *test)
+{
+	struct health_state_fake *fake = test->priv;
+	struct devlink_health_reporter_snapshot snap;
+	struct devlink_health_reporter *reporter;
+
+	reporter = health_state_reporter(test, &health_state_recover_ops, 0);
+	KUNIT_EXPECT_EQ(test, devlink_health_report(reporter, "e1", NULL), 0);
+
+	snap = health_state_snap(reporter);
+	KUNIT_EXPECT_EQ(test, fake->recover_calls, 1);
+	KUNIT_EXPECT_EQ(test, snap.state, HEALTHY);
+	KUNIT_EXPECT_EQ(test, snap.error_count, 1);
+	KUNIT_EXPECT_EQ(test, snap.recovery_count, 1);
+	KUNIT_EXPECT_EQ(test, reporter->last_recovery_ts, HEALTH_FAKE_T0);
+}
+
+static void health_state_grace_period_on_fake_clock(struct kunit *test)
+{
+	struct health_state_fake *fake = test->priv;
+	struct devlink_health_reporter *reporter;
+
+	reporter = health_state_reporter(test, &health_state_recover_ops,
+					 HEALTH_GRACE_MS);
+	KUNIT_EXPECT_EQ(test, devlink_health_report(reporter, "e1", NULL), 0);
+	KUNIT_EXPECT_EQ(test, fake->recover_calls, 1);
+
+	fake->now += msecs_to_jiffies(HEALTH_GRACE_MS) - 1;
+	KUNIT_EXPECT_EQ(test, devlink_health_report(reporter, "e2", NULL),
+			-ECANCELED);
+	KUNIT_EXPECT_EQ(test, fake->recover_calls, 1);
+	KUNIT_EXPECT_EQ(test, health_state_snap(reporter).state, IN_ERROR);
+
+	/* the driver heals it; the grace period ends on the next tick */
+	devlink_health_reporter_state_update(reporter, HEALTHY);
+	fake->now++;
+	KUNIT_EXPECT_EQ(test, devlink_health_report(reporter, "e3", NULL), 0);
+	KUNIT_EXPECT_EQ(test, fake->recover_calls, 2);
+	KUNIT_EXPECT_EQ(test, health_state_snap(reporter).recovery_count, 2);
+}
+
+static void health_state_unrecovered_error_cancels(struct kunit *test)
+{
+	struct health_state_fake *fake = test->priv;
+	struct devlink_health_reporter_snapshot snap;
+	struct devlink_health_reporter *reporter;
+	int err;
+
+	fake->recover_ret = -EIO;
+	reporter = health_state_reporter(test, &health_state_recover_ops, 0);
+	KUNIT_EXPECT_EQ(test, devlink_health_report(reporter, "e1", NULL),
+			-EIO);
+	snap = health_state_snap(reporter);
+	KUNIT_EXPECT_EQ(test, snap.state, IN_ERROR);
+	KUNIT_EXPECT_EQ(test, snap.recovery_count, 0);
+
+	KUNIT_EXPECT_EQ(test, devlink_health_report(reporter, "e2", NULL),
+			-ECANCELED);
+	KUNIT_EXPECT_EQ(test, fake->recover_calls, 1);
+
+	/* a recovery the user asks for heals it and reopens the gate */
+	fake->recover_ret = 0;
+	devl_lock(fake->devlink);
+	err = devlink_health_recover(reporter, NULL, NULL);
+	devl_unlock(fake->devlink);
+	KUNIT_EXPECT_EQ(test, err, 0);
+	KUNIT_EXPECT_EQ(test, health_state_snap(reporter).state, HEALTHY);
+	KUNIT_EXPECT_EQ(test, devlink_health_report(reporter, "e3", NULL), 0);
+	KUNIT_EXPECT_EQ(test, fake->recover_calls, 3);
+	KUNIT_EXPECT_EQ(test, health_state_snap(reporter).error_count, 3);
+}
+
+static void health_state_recover_when_healthy_is_noop(struct kunit *test)
+{
+	struct health_state_fake *fake = test->priv;
+	struct devlink_health_reporter *reporter;
+	int err;
+
+	reporter = health_state_reporter(test, &health_state_recover_ops, 0);
+	devl_lock(fake->devlink);
+	err = devlink_health_recover(reporter, NULL, NULL);
+	devl_unlock(fake->devlink);
+	KUNIT_EXPECT_EQ(test, err, 0);
+	KUNIT_EXPECT_EQ(test, fake->recover_calls, 0);
+	KUNIT_EXPECT_EQ(test, health_state_snap(reporter).recovery_count, 0);
+}
+
+static void health_state_auto_recover_off_stays_in_error(struct kunit *test)
+{
+	struct health_state_fake *fake = test->priv;
+	struct devlink_health_reporter *reporter;
+
+	reporter = health_state_reporter(test, &health_state_recover_ops, 0);
+	health_state_config(reporter, false, false);
+
+	KUNIT_EXPECT_EQ(test, devlink_health_report(reporter, "e1", NULL), 0);
+	/* already in error: still not a cancellation when auto is off */
+	KUNIT_EXPECT_EQ(test, devlink_health_report(reporter, "e2", NULL), 0);
+	KUNIT_EXPECT_EQ(test, fake->recover_calls, 0);
+	KUNIT_EXPECT_EQ(test, health_state_snap(reporter).state, IN_ERROR);
+}
+
+static void health_state_recovery_done_starts_grace(struct kunit *test)
+{
+	struct health_state_fake *fake = test->priv;
+	struct devlink_health_reporter_snapshot snap;
+	struct devlink_health_reporter *reporter;
+
+	reporter = health_state_reporter(test, &health_state_recover_ops,
+					 HEALTH_GRACE_MS);
+	devlink_health_reporter_recovery_done(reporter);
+	snap = health_state_snap(reporter);
+	KUNIT_EXPECT_EQ(test, snap.recovery_count, 1);
+	KUNIT_EXPECT_EQ(test, snap.state, HEALTHY);
+	KUNIT_EXPECT_EQ(test, reporter->last_recovery_ts, HEALTH_FAKE_T0);
+
+	fake->now++;
+	KUNIT_EXPECT_EQ(test, devlink_health_report(reporter, "e1", NULL),
+			-ECANCELED);
+	KUNIT_EXPECT_EQ(test, fake->recover_calls, 0);
+}
+
+static void health_state_update_changes_state_only(struct kunit *test)
+{
+	struct devlink_health_reporter_snapshot snap;
+	struct devlink_health_reporter *reporter;
+
+	reporter = health_state_reporter(test, &health_state_bare_ops, 0);
+	devlink_health_reporter_state_update(reporter, IN_ERROR);
+	snap = health_state_snap(reporter);
+	KUNIT_EXPECT_EQ(test, snap.state, IN_ERROR);
+	KUNIT_EXPECT_EQ(test, snap.error_count, 0);
+
+	devlink_health_reporter_state_update(reporter, HEALTHY);
+	snap = health_state_snap(reporter);
+	KUNIT_EXPECT_EQ(test, snap.state, HEALTHY);
+	KUNIT_EXPECT_EQ(test, snap.recovery_count, 0);
+}
+
+static void health_state_auto_dump_keeps_first(struct kunit *test)
+{
+	struct health_state_fake *fake = test->priv;
+	struct devlink_health_reporter_snapshot snap;
+	struct devlink_health_reporter *reporter;
+
+	reporter = health_state_reporter(test, &health_state_dump_ops, 0);
+	KUNIT_EXPECT_EQ(test, health_state_dump_gen(reporter), 0);
+
+	KUNIT_EXPECT_EQ(test, devlink_health_report(reporter, "e1", NULL), 0);
+	snap = health_state_snap(reporter);
+	KUNIT_EXPECT_EQ(test, fake->dump_calls, 1);
+	KUNIT_EXPECT_TRUE(test, snap.dump_stored);
+	KUNIT_EXPECT_EQ(test, snap.dump_ts, HEALTH_FAKE_T0);
+	KUNIT_EXPECT_EQ(test, health_state_dump_gen(reporter), 1);
+
+	fake->now++;
+	KUNIT_EXPECT_EQ(test, devlink_health_report(reporter, "e2", NULL), 0);
+	snap = health_state_snap(reporter);
+	KUNIT_EXPECT_EQ(test, fake->dump_calls, 1);
+	KUNIT_EXPECT_EQ(test, snap.dump_ts, HEALTH_FAKE_T0);
+	KUNIT_EXPECT_EQ(test, health_state_dump_gen(reporter), 1);
+}
+
+static void health_state_dump_clear_bumps_generation(struct kunit *test)
+{
+	struct health_state_fake *fake = test->priv;
+	struct devlink_health_reporter *reporter;
+
+	reporter = health_state_reporter(test, &health_state_dump_ops, 0);
+
+	/* nothing stored: nothing changes for a reader */
+	devl_lock(fake->devlink);
+	devlink_health_dump_clear(reporter);
+	devl_unlock(fake->devlink);
+	KUNIT_EXPECT_EQ(test, health_state_dump_gen(reporter), 0);
+
+	KUNIT_EXPECT_EQ(test, devlink_health_report(reporter, "e1", NULL), 0);
+	KUNIT_EXPECT_EQ(test, health_state_dump_gen(reporter), 1);
+
+	devl_lock(fake->devlink);
+	devlink_health_dump_clear(reporter);
+	devl_unlock(fake->devlink);
+	KUNIT_EXPECT_FALSE(test, health_state_snap(reporter).dump_stored);
+	KUNIT_EXPECT_EQ(test, health_state_dump_gen(reporter), 2);
+
+	/* cleared: the next report stores a new dump, a new generation */
+	KUNIT_EXPECT_EQ(test, devlink_health_report(reporter, "e2", NULL), 0);
+	KUNIT_EXPECT_EQ(test, fake->dump_calls, 2);
+	KUNIT_EXPECT_TRUE(test, health_state_snap(reporter).dump_stored);
+	KUNIT_EXPECT_EQ(test, health_state_dump_gen(reporter), 3);
+}
+
+static void health_state_auto_dump_off_takes_none(struct kunit *test)
+{
+	struct health_state_fake *fake = test->priv;
+	struct devlink_health_reporter *reporter;
+
+	reporter = health_state_reporter(test, &health_state_dump_ops, 0);
+	health_state_config(reporter, false, false);
+
+	KUNIT_EXPECT_EQ(test, devlink_health_report(reporter, "e1", NULL), 0);
+	KUNIT_EXPECT_EQ(test, fake->dump_calls, 0);
+	KUNIT_EXPECT_FALSE(test, health_state_snap(reporter).dump_stored);
+	KUNIT_EXPECT_EQ(test, health_state_dump_gen(reporter), 0);
+}
+
+static void health_state_failed_dump_stores_nothing(struct kunit *test)
+{
+	struct health_state_fake *fake = test->priv;
+	struct devlink_health_reporter *reporter;
+
+	fake->dump_ret = -EIO;
+	reporter = health_state_reporter(test, &health_state_full_ops, 0);
+
+	/* the dump failure is not the report's: recovery still runs */
+	KUNIT_EXPECT_EQ(test, devlink_health_report(reporter, "e1", NULL), 0);
+	KUNIT_EXPECT_EQ(test, fake->dump_calls, 1);
+	KUNIT_EXPECT_EQ(test, fake->recover_calls, 1);
+	KUNIT_EXPECT_FALSE(test, health_state_snap(reporter).dump_stored);
+	KUNIT_EXPECT_EQ(test, health_state_dump_gen(reporter), 0);
+}
+
+static void health_state_cancelled_report_takes_no_dump(struct kunit *test)
+{
+	struct health_state_fake *fake = test->priv;
+	struct devlink_health_reporter *reporter;
+
+	reporter = health_state_reporter(test, &health_state_full_ops,
+					 HEALTH_GRACE_MS);
+	KUNIT_EXPECT_EQ(test, devlink_health_report(reporter, "e1", NULL), 0);
+	KUNIT_EXPECT_EQ(test, fake->dump_calls, 1);
+
+	devl_lock(fake->devlink);
+	devlink_health_dump_clear(reporter);
+	devl_unlock(fake->devlink);
+
+	fake->now++;
+	KUNIT_EXPECT_EQ(test, devlink_health_report(reporter, "e2", NULL),
+			-ECANCELED);
+	KUNIT_EXPECT_EQ(test, fake->dump_calls, 1);
+	KUNIT_EXPECT_FALSE(test, health_state_snap(reporter).dump_stored);
+}
+
+static void health_state_ids_follow_list_order(struct kunit *test)
+{
+	static const struct devlink_health_reporter_ops ops_a = { .name = "a" };
+	static const struct devlink_health_reporter_ops ops_c = { .name = "c" };
+	struct health_state_fake *fake = test->priv;
+	struct devlink_health_reporter *a, *b, *c, *r;
+	u64 prev = 0;
+	int n = 0;
+
+	a = health_state_reporter(test, &ops_a, 0);
+	b = health_state_reporter(test, &health_state_bare_ops, 0);
+	KUNIT_EXPECT_GT(test, b->id, a->id);
+	kunit_release_action(test, health_state_reporter_destroy, a);
+	c = health_state_reporter(test, &ops_c, 0);
+	KUNIT_EXPECT_GT(test, c->id, b->id);
+
+	devl_lock(fake->devlink);
+	KUNIT_EXPECT_PTR_EQ(test, devlink_health_reporter_find(fake->devlink,
+							       NULL, "c"), c);
+	KUNIT_EXPECT_NULL(test, devlink_health_reporter_find(fake->devlink,
+							     NULL, "a"));
+	list_for_each_entry(r, &fake->devlink->reporter_list, list) {
+		KUNIT_EXPECT_GT(test, r->id, prev);
+		prev = r->id;
+		n++;
+	}
+	devl_unlock(fake->devlink);
+	KUNIT_EXPECT_EQ(test, n, 2);
+}
+
+static void health_state_port_unregister(void *port)
+{
+	devlink_port_unregister(port);
+}
+
+static void health_state_port_reporters_are_separate(struct kunit *test)
+{
+	struct health_state_fake *fake = test->priv;
+	struct devlink_health_reporter *inst, *prep, *dup;
+	struct devlink_port *port;
+	int err;
+
+	port = kunit_kzalloc(test, sizeof(*port), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, port);
+	err = devlink_port_register(fake->devlink, port, 7);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	err = kunit_add_action_or_reset(test, health_state_port_unregister,
+					port);
+	KUNIT_ASSERT_EQ(test, err, 0);
+
+	inst = health_state_reporter(test, &health_state_bare_ops, 0);
+	/* the same name on a port is another reporter */
+	prep = devlink_port_health_reporter_create(port, &health_state_bare_ops,
+						   0, fake);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, prep);
+	err = kunit_add_action_or_reset(test, health_state_reporter_destroy,
+					prep);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	dup = devlink_port_health_reporter_create(port, &health_state_bare_ops,
+						  0, fake);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(dup), -EEXIST);
+	if (!IS_ERR(dup))
+		devlink_health_reporter_destroy(dup);
+
+	KUNIT_EXPECT_PTR_EQ(test, prep->devlink_port, port);
+	KUNIT_EXPECT_NULL(test, inst->devlink_port);
+	devl_lock(fake->devlink);
+	KUNIT_EXPECT_PTR_EQ(test, devlink_health_reporter_find(fake->devlink,
+							       port, "bare"),
+			    prep);
+	KUNIT_EXPECT_PTR_EQ(test, devlink_health_reporter_find(fake->devlink,
+							       NULL, "bare"),
+			    inst);
+	devl_unlock(fake->devlink);
+
+	KUNIT_EXPECT_EQ(test, devlink_health_report(prep, "e1", NULL), 0);
+	KUNIT_EXPECT_EQ(test, health_state_snap(prep).error_count, 1);
+	KUNIT_EXPECT_EQ(test, health_state_snap(inst).error_count, 0);
+}
+
+static struct kunit_case health_state_cases[] = {
+	KUNIT_CASE_PARAM(health_gate_decides, health_gate_gen_params),
+	KUNIT_CASE(health_state_defaults_follow_ops),
+	KUNIT_CASE(health_state_report_counts_and_enters_error),
+	KUNIT_CASE(health_state_auto_recover_heals),
+	KUNIT_CASE(health_state_grace_period_on_fake_clock),
+	KUNIT_CASE(health_state_unrecovered_error_cancels),
+	KUNIT_CASE(health_state_recover_when_healthy_is_noop),
+	KUNIT_CASE(health_state_auto_recover_off_stays_in_error),
+	KUNIT_CASE(health_state_recovery_done_starts_grace),
+	KUNIT_CASE(health_state_update_changes_state_only),
+	KUNIT_CASE(health_state_auto_dump_keeps_first),
+	KUNIT_CASE(health_state_dump_clear_bumps_generation),
+	KUNIT_CASE(health_state_auto_dump_off_takes_none),
+	KUNIT_CASE(health_state_failed_dump_stores_nothing),
+	KUNIT_CASE(health_state_cancelled_report_takes_no_dump),
+	KUNIT_CASE(health_state_ids_follow_list_order),
+	KUNIT_CASE(health_state_port_reporters_are_separate),
+	{}
+};
+
+static struct kunit_suite health_state_suite = {
+	.name = "devlink_health_state",
+	.init = health_state_init,
+	.test_cases = health_state_cases,
+};
+
+kunit_test_suite(health_state_suite);
+
+MODULE_DESCRIPTION("KUnit tests of the devlink health state machine");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,2004 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck disable=SC2317 # tests and their helpers are invoked indirectly
+#
+# End-to-end test of the devlink health core, driven through the health
+# reporters of netdevsim and their debugfs knobs (see the header of
+# drivers/net/netdevsim/health.c for the knobs).
+#
+# Each test gets a fresh netdevsim device (id $NSIM_ID, $PORT_COUNT ports)
+# and deletes it when done. Needs root, netdevsim, debugfs, iproute2's
+# devlink, jq, python3 with PyYAML, and a kernel source tree for the YNL CLI
+# and the devlink spec: $KSRC, by default the tree holding this script.
+#
+# Output: one line per test, "TEST: <name>  [ OK ]", "[FAIL]" or "[SKIP]",
+# details indented below it. Exit status: 0 when no test failed, 1 when one
+# did, 4 (kselftest skip) when a prerequisite is missing.
+#
+# TESTS="name ..." runs a subset, VERBOSE=1 prints details of passed tests.
+
+# Expected failures: errno as strerror(3) prints it, and a keyword the extack
+# message must match (both extended regular expressions, case-insensitive).
+# The health core words its own messages: align the keywords here. Through
+# YNL, an extack that only names the missing attribute ({'miss-type':
+# 'health-reporter-name'}) counts as a message.
+#
+#   case                     errno                               extack keyword
+EXPECTED_ERRORS='
+    unknown_reporter         Invalid argument                    reporter|not found|no such
+    missing_name             Invalid argument                    reporter|name
+    port_gone                Invalid argument|No such device     reporter|port|not found
+    set_without_recover      Operation not supported             grace|recover
+    set_without_dump         Operation not supported             dump
+    recover_without_op       Operation not supported             recover
+    diagnose_without_op      Operation not supported             diagnose
+    dump_without_op          Operation not supported             dump
+    test_without_op          Operation not supported             test
+    dump_trampled            Resource temporarily unavailable    trampl|retry|changed|again
+    injected_recover         Invalid argument                    fail_recover
+    injected_dump            Input/output error                  fail_dump
+    injected_diagnose        Input/output error                  fail_diagnose
+    injected_test            Device or resource busy             fail_test
+'
+
+ALL_TESTS="
+	health_show_all
+	health_show_one
+	health_set
+	health_recover
+	health_recover_healthy_noop
+	health_diagnose
+	health_dump_show
+	health_dump_clear
+	health_dump_kept_until_clear
+	health_test_cmd
+	health_auto_recover
+	health_auto_dump_off
+	health_dump_timestamps
+	health_grace_period_blocks_auto_recover
+	health_grace_period_expiry_allows_auto_recover
+	health_recover_failure
+	health_slow_recovery
+	health_dump_failure
+	health_diagnose_failure
+	health_test_failure
+	health_driver_recovery_done
+	health_driver_state_update
+	health_report_count
+	err_unknown_reporter
+	err_missing_reporter_name
+	err_set_recover_attrs_without_recover_op
+	err_set_auto_dump_without_dump_op
+	err_recover_without_op
+	err_diagnose_without_op
+	err_dump_without_op
+	err_test_without_op
+	port_reporters_listed
+	port_report_isolated
+	port_recover
+	port_dump_diagnose
+	port_test_cmd
+	port_reporter_lifecycle
+	port_reporters_removed_while_listed
+	notifications_in_order
+	dump_large_read_consistent
+	dump_trampled_by_clear
+	dump_trampled_by_new_dump
+	upstream_empty_reporter
+	upstream_dummy_reporter
+	upstream_binary_len
+"
+
+ksft_skip=4
+
+NSIM_ID=${NSIM_ID:-1337}
+PORT_COUNT=2
+DEV=netdevsim$NSIM_ID
+DL=netdevsim/$DEV
+NSIM_BUS=/sys/bus/netdevsim
+DEV_SYSFS=$NSIM_BUS/devices/$DEV
+H=/sys/kernel/debug/netdevsim/$DEV/health
+CMD_TIMEOUT=${CMD_TIMEOUT:-30}
+PYTHON=${PYTHON:-python3}
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+# Messages of netdevsim's own reports (drivers/net/netdevsim/health.c).
+NSIM_TEST_MSG="Test event requested through devlink"
+
+declare -A EXP_ERRNO EXP_EXTACK
+RET=0
+MSGS=()
+SKIP_REASON=
+EXIT_STATUS=0
+BG_PIDS=()
+DEV_CREATED=0
+KNOB_ERR=
+TMP=
+HELPER=
+
+#
+# Plumbing
+#
+
+load_expected_errors()
+{
+	local line case errno_re extack_re
+
+	while read -r line; do
+		[[ -z $line ]] && continue
+		# Columns are separated by two spaces or more.
+		case=$(sed -E 's/ {2,}/\t/g' <<<"$line" | cut -f1)
+		errno_re=$(sed -E 's/ {2,}/\t/g' <<<"$line" | cut -f2)
+		extack_re=$(sed -E 's/ {2,}/\t/g' <<<"$line" | cut -f3)
+		EXP_ERRNO[$case]=$errno_re
+		EXP_EXTACK[$case]=$extack_re
+	done <<<"$EXPECTED_ERRORS"
+}
+
+fail()
+{
+	RET=1
+	MSGS+=("$*")
+}
+
+note()
+{
+	MSGS+=("$*")
+}
+
+skip()
+{
+	SKIP_REASON=$*
+}
+
+# Output of a failed command, on one line and not too long.
+oneline()
+{
+	tr '\n' ' ' <<<"$1" | cut -c1-400
+}
+
+dl()
+{
+	timeout "$CMD_TIMEOUT" devlink "$@"
+}
+
+# YNL CLI of the kernel tree, for what the devlink tool does not send or show.
+ynl()
+{
+	PYTHONDONTWRITEBYTECODE=1 timeout "$CMD_TIMEOUT" "$PYTHON" \
+		"$KSRC/tools/net/ynl/cli.py" \
+		--spec "$KSRC/Documentation/netlink/specs/devlink.yaml" \
+		--no-schema --process-unknown "$@"
+}
+
+# Raw generic netlink helper below (dumps read message by message, fmsg
+# decoding, listing loops); its own socket timeout bounds every receive.
+nlh()
+{
+	local secs=$1
+
+	shift
+	PYTHONDONTWRITEBYTECODE=1 timeout "$secs" "$PYTHON" "$HELPER" \
+		--ksrc "$KSRC" --spec-cache "$TMP/devlink_nums.json" \
+		--dev "$DEV" "$@"
+}
+
+# must CMD...: run CMD, fail the test with its output if it fails.
+must()
+{
+	local out
+
+	out=$("$@" 2>&1) && return 0
+	fail "'$*' failed: $(oneline "$out")"
+	return 1
+}
+
+# wait_until MS CMD...: run CMD every 50 ms until it succeeds, MS at most.
+wait_until()
+{
+	local ms=$1 i
+
+	shift
+	for ((i = 0; i <= ms / 50; i++)); do
+		"$@" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+now_ms()
+{
+	echo $(($(date +%s%N) / 1000000))
+}
+
+# knob PATH VALUE: write a debugfs knob; KNOB_ERR gets the error text.
+knob()
+{
+	local out
+
+	KNOB_ERR=
+	out=$({ printf '%s\n' "$2" > "$1"; } 2>&1) && return 0
+	KNOB_ERR=${out##*: }
+	[[ -n $KNOB_ERR ]] || KNOB_ERR="write failed"
+	return 1
+}
+
+must_knob()
+{
+	knob "$1" "$2" && return 0
+	fail "writing '$2' to ${1#"$H"/}: $KNOB_ERR"
+	return 1
+}
+
+bg_start()
+{
+	"$@" &
+	BG_PIDS+=($!)
+}
+
+bg_running()
+{
+	local pid
+
+	for pid in "${BG_PIDS[@]}"; do
+		kill -0 "$pid" 2>/dev/null && return 0
+	done
+	return 1
+}
+
+bg_done()
+{
+	! bg_running
+}
+
+# bg_wait MS: let the background jobs end, MS at most, then stop them
+bg_wait()
+{
+	local rc=0
+
+	wait_until "$1" bg_done || rc=1
+	bg_stop
+	return "$rc"
+}
+
+bg_stop()
+{
+	local pid
+
+	for pid in "${BG_PIDS[@]}"; do
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	BG_PIDS=()
+}
+
+#
+# Device
+#
+
+dl_dev_present()
+{
+	dl dev show "$DL" >/dev/null 2>&1
+}
+
+dev_create()
+{
+	local p
+
+	if ! echo "$NSIM_ID $PORT_COUNT" > "$NSIM_BUS/new_device"; then
+		fail "cannot create netdevsim device $NSIM_ID"
+		return 1
+	fi
+	DEV_CREATED=1
+	if ! wait_until 10000 dl_dev_present; then
+		fail "devlink instance $DL did not show up"
+		return 1
+	fi
+	for p in $(seq 0 $((PORT_COUNT - 1))); do
+		if ! wait_until 10000 test -d "$H/ports/$p"; then
+			fail "$H/ports/$p did not show up"
+			return 1
+		fi
+	done
+}
+
+dev_destroy()
+{
+	((DEV_CREATED)) || return 0
+	DEV_CREATED=0
+	echo "$NSIM_ID" > "$NSIM_BUS/del_device"
+}
+
+port_add()
+{
+	echo "$1" > "$DEV_SYSFS/new_port"
+}
+
+port_del()
+{
+	echo "$1" > "$DEV_SYSFS/del_port"
+}
+
+#
+# Reporter state, as the devlink tool shows it
+#
+
+# rep_show HANDLE REPORTER: the reporter as a compact JSON object
+rep_show()
+{
+	local out
+
+	out=$(dl -j health show "$1" reporter "$2" 2>&1) || return 1
+	jq -ce '[.health[][]] | .[0]' <<<"$out"
+}
+
+# rep_field HANDLE REPORTER FIELD: value of FIELD, "absent" if not shown
+rep_field()
+{
+	local j
+
+	j=$(rep_show "$1" "$2") || return 1
+	jq -r --arg f "$3" 'if has($f) then .[$f] | tostring else "absent" end' \
+		<<<"$j"
+}
+
+rep_field_is()
+{
+	[[ $(rep_field "$1" "$2" "$3") == "$4" ]]
+}
+
+# expect_rep HANDLE REPORTER FIELD=VALUE...: VALUE "present" matches any value
+expect_rep()
+{
+	local handle=$1 name=$2 j kv f want got rc=0
+	local -a fields=()
+	local -A shown=()
+
+	shift 2
+	if ! j=$(rep_show "$handle" "$name"); then
+		fail "cannot show $handle reporter $name"
+		return 1
+	fi
+	for kv in "$@"; do
+		fields+=("${kv%%=*}")
+	done
+	# one jq for all fields: "field=value" lines, value "absent" if not shown
+	while IFS= read -r kv; do
+		shown[${kv%%=*}]=${kv#*=}
+	done < <(jq -r '. as $o | $ARGS.positional[] | . as $f |
+		"\($f)=\(if ($o | has($f)) then ($o[$f] | tostring) else "absent" end)"' \
+		--args "${fields[@]}" <<<"$j")
+	for kv in "$@"; do
+		f=${kv%%=*}
+		want=${kv#*=}
+		got=${shown[$f]-absent}
+		if [[ $want == present && $got != absent ]]; then
+			continue
+		fi
+		if [[ $got != "$want" ]]; then
+			fail "$handle reporter $name: $f is '$got', expected '$want'"
+			rc=1
+		fi
+	done
+	return "$rc"
+}
+
+# jq_expect JSON FILTER WHAT: FILTER must be true on JSON
+jq_expect()
+{
+	jq -e "$2" <<<"$1" >/dev/null 2>&1 && return 0
+	fail "$3: '$2' does not hold on $(oneline "$1")"
+	return 1
+}
+
+#
+# Error checks
+#
+
+# check_error CASE WHAT ERRNO_TEXT EXTACK_TEXT
+check_error()
+{
+	local case=$1 what=$2 errno_text=$3 extack=$4
+	local errno_re=${EXP_ERRNO[$1]} extack_re=${EXP_EXTACK[$1]}
+
+	if [[ -z $errno_re ]]; then
+		fail "$what: no expected error '$case' in the table"
+		return 1
+	fi
+	if ! grep -qiE "^($errno_re)\$" <<<"$errno_text"; then
+		fail "$what: errno '$errno_text', expected /$errno_re/"
+	fi
+	if [[ -z $extack ]]; then
+		fail "$what: no extack message, expected one matching /$extack_re/"
+	elif ! grep -qiE "$extack_re" <<<"$extack"; then
+		fail "$what: extack '$extack' does not match /$extack_re/"
+	fi
+}
+
+# expect_dl_error CASE DEVLINK-ARGS...: the devlink tool must fail with the
+# errno and extack of CASE ("Error: <extack>." and "... answers: <errno>")
+expect_dl_error()
+{
+	local case=$1 out extack errno_text
+
+	shift
+	if out=$(dl "$@" 2>&1); then
+		fail "devlink $*: succeeded, expected $case"
+		return 1
+	fi
+	extack=$(sed -n 's/^Error: //p' <<<"$out" | head -n1)
+	extack=${extack%.}
+	errno_text=$(sed -n 's/.* answers: //p' <<<"$out" | head -n1)
+	check_error "$case" "devlink $*" "$errno_text" "$extack"
+}
+
+# expect_ynl_error CASE YNL-ARGS...: same through the YNL CLI, whose error
+# output is "Netlink error: <strerror>" then an "extack: {...}" line (the
+# extack may also name the missing attribute instead of carrying a message)
+expect_ynl_error()
+{
+	local case=$1 out extack errno_text
+
+	shift
+	if out=$(ynl "$@" 2>&1); then
+		fail "ynl $*: succeeded, expected $case"
+		return 1
+	fi
+	errno_text=$(sed -n 's/^Netlink error: //p' <<<"$out" | head -n1)
+	extack=$(sed -n 's/^[[:space:]]*extack: //p' <<<"$out" | head -n1)
+	if [[ -z $errno_text ]]; then
+		fail "ynl $*: no netlink error in: $(oneline "$out")"
+		return 1
+	fi
+	check_error "$case" "ynl $*" "$errno_text" "$extack"
+}
+
+# expect_dump_error CASE HELPER-ARGS...: a dump read by the raw helper must
+# fail with the errno and extack of CASE (carried by NLMSG_DONE)
+expect_dump_error()
+{
+	local case=$1 out
+
+	shift
+	out=$(nlh 60 dump "$@")
+	if [[ $(jq -r '.ok' <<<"$out" 2>/dev/null) != false ]] ||
+	   [[ $(jq -r 'has("errno")' <<<"$out") != true ]]; then
+		fail "dump $*: expected $case, got $(oneline "$out")"
+		return 1
+	fi
+	check_error "$case" "dump $*" "$(jq -r '.strerror' <<<"$out")" \
+		"$(jq -r '.extack // empty' <<<"$out")"
+}
+
+ynl_id()
+{
+	printf '{"bus-name": "netdevsim", "dev-name": "%s"%s}' "$DEV" "$1"
+}
+
+# ynl_rep REPORTER: health-reporter-get reply as JSON (dump timestamps)
+ynl_rep()
+{
+	ynl --do health-reporter-get --output-json \
+		--json "$(ynl_id ", \"health-reporter-name\": \"$1\"")"
+}
+
+#
+# Tests: commands and attributes
+#
+
+health_show_all()
+{
+	local out got want p
+
+	if ! out=$(dl -j health show 2>&1); then
+		fail "devlink health show: $(oneline "$out")"
+		return
+	fi
+	got=$(jq -r --arg dl "$DL" '.health | to_entries[]
+		| select(.key == $dl or (.key | startswith($dl + "/")))
+		| .key as $k | .value[] | "\($k) \(.reporter)"' <<<"$out" | sort)
+	want=$({
+		printf '%s\n' "$DL dummy" "$DL empty" "$DL noop"
+		for p in $(seq 0 $((PORT_COUNT - 1))); do
+			echo "$DL/$p port_dummy"
+		done
+	} | sort)
+	[[ $got == "$want" ]] ||
+		fail "listing: got [$(oneline "$got")], expected [$(oneline "$want")]"
+}
+
+health_show_one()
+{
+	expect_rep "$DL" dummy state=healthy error=0 recover=0 grace_period=0 \
+		auto_recover=true auto_dump=true last_dump_date=absent \
+		last_dump_time=absent
+	expect_rep "$DL" empty state=healthy error=0 recover=0 \
+		grace_period=absent auto_recover=absent auto_dump=true
+	expect_rep "$DL" noop state=healthy error=0 recover=0 \
+		grace_period=absent auto_recover=absent auto_dump=absent
+	expect_rep "$DL/0" port_dummy state=healthy error=0 recover=0 \
+		grace_period=0 auto_recover=true auto_dump=true
+}
+
+health_set()
+{
+	must dl health set "$DL" reporter dummy grace_period 1234
+	expect_rep "$DL" dummy grace_period=1234 auto_recover=true auto_dump=true
+	must dl health set "$DL" reporter dummy auto_recover false
+	expect_rep "$DL" dummy grace_period=1234 auto_recover=false auto_dump=true
+	must dl health set "$DL" reporter dummy auto_dump false
+	expect_rep "$DL" dummy grace_period=1234 auto_recover=false auto_dump=false
+	must dl health set "$DL" reporter dummy grace_period 0 \
+		auto_recover true auto_dump true
+	expect_rep "$DL" dummy grace_period=0 auto_recover=true auto_dump=true
+	# a reporter with a dump op and no recover op takes auto_dump
+	must dl health set "$DL" reporter empty auto_dump false
+	expect_rep "$DL" empty auto_dump=false
+	# port reporters are set one by one
+	must dl health set "$DL/0" reporter port_dummy grace_period 77
+	expect_rep "$DL/0" port_dummy grace_period=77
+	expect_rep "$DL/1" port_dummy grace_period=0
+}
+
+health_recover()
+{
+	must dl health set "$DL" reporter dummy auto_recover false || return
+	must_knob "$H/break_health" "needs a recovery"
+	expect_rep "$DL" dummy state=error error=1 recover=0
+	must dl health recover "$DL" reporter dummy
+	expect_rep "$DL" dummy state=healthy error=1 recover=1
+}
+
+health_recover_healthy_noop()
+{
+	must dl health recover "$DL" reporter dummy
+	expect_rep "$DL" dummy state=healthy error=0 recover=0
+	# same for a reporter without recover op: nothing to do, no error
+	must dl health recover "$DL" reporter noop
+	expect_rep "$DL" noop state=healthy error=0 recover=0
+}
+
+health_diagnose()
+{
+	local out
+
+	if ! out=$(dl -j health diagnose "$DL" reporter dummy 2>&1); then
+		fail "diagnose: $(oneline "$out")"
+		return
+	fi
+	jq_expect "$out" '.test_bool == true and .test_u8 == 1 and
+		.test_u32 == 3 and .test_u64 == 4 and
+		.test_string == "somestring" and
+		.test_u32_array == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] and
+		(has("recovered_break_message") | not)' "diagnose"
+
+	# nesting, decoded from the raw fmsg
+	out=$(nlh 60 diagnose --reporter dummy)
+	jq_expect "$out" '.ok and
+		.fmsg.test_nest == {"nested_test_bool": false, "nested_test_u8": 0} and
+		(.fmsg.test_array_of_objects | length == 10) and
+		.fmsg.test_array_of_objects[7] ==
+			{"in_array_nested_test_bool": false,
+			 "in_array_nested_test_u8": 7}' "raw diagnose"
+
+	# an auto-recovery leaves its break message for diagnose
+	must_knob "$H/break_health" "diagnose me"
+	out=$(dl -j health diagnose "$DL" reporter dummy 2>&1)
+	jq_expect "$out" '.recovered_break_message == "diagnose me"' \
+		"diagnose after recovery"
+
+	must dl health diagnose "$DL" reporter empty
+}
+
+health_dump_show()
+{
+	local out
+
+	must_knob "$H/break_health" "dump me" || return
+	expect_rep "$DL" dummy last_dump_date=present last_dump_time=present
+	if ! out=$(dl -j health dump show "$DL" reporter dummy 2>&1); then
+		fail "dump show: $(oneline "$out")"
+		return
+	fi
+	jq_expect "$out" '.break_message == "dump me" and .test_u32 == 3 and
+		(.dump_seq | type == "number")' "dump"
+}
+
+health_dump_clear()
+{
+	local out seq
+
+	must_knob "$H/break_health" "clear me" || return
+	out=$(dl -j health dump show "$DL" reporter dummy 2>&1)
+	seq=$(jq -r '.dump_seq' <<<"$out")
+	must dl health dump clear "$DL" reporter dummy
+	expect_rep "$DL" dummy last_dump_date=absent last_dump_time=absent
+	# with nothing stored, dump show takes a fresh dump, without context
+	out=$(dl -j health dump show "$DL" reporter dummy 2>&1)
+	jq_expect "$out" "(has(\"break_message\") | not) and
+		.dump_seq != $seq" "dump after clear"
+	expect_rep "$DL" dummy last_dump_date=present
+	# clearing when nothing is stored is fine
+	must dl health dump clear "$DL" reporter dummy
+	must dl health dump clear "$DL" reporter dummy
+}
+
+health_dump_kept_until_clear()
+{
+	local out
+
+	must_knob "$H/break_health" "first" || return
+	must_knob "$H/break_health" "second"
+	expect_rep "$DL" dummy error=2 recover=2
+	out=$(dl -j health dump show "$DL" reporter dummy 2>&1)
+	jq_expect "$out" '.break_message == "first"' "dump after two reports"
+	must dl health dump clear "$DL" reporter dummy
+	must_knob "$H/break_health" "third"
+	out=$(dl -j health dump show "$DL" reporter dummy 2>&1)
+	jq_expect "$out" '.break_message == "third"' "dump after clear and report"
+}
+
+health_test_cmd()
+{
+	local out
+
+	must dl health test "$DL" reporter dummy || return
+	# the report comes from a work item, as from a device after a trigger
+	if ! wait_until 10000 rep_field_is "$DL" dummy recover 1; then
+		fail "no recovered report within 10 s of the test command"
+	fi
+	expect_rep "$DL" dummy state=healthy error=1 recover=1
+	out=$(dl -j health dump show "$DL" reporter dummy 2>&1)
+	jq_expect "$out" ".break_message == \"$NSIM_TEST_MSG\"" "dump of the test report"
+}
+
+health_auto_recover()
+{
+	must_knob "$H/break_health" "auto" || return
+	expect_rep "$DL" dummy state=healthy error=1 recover=1
+	must dl health set "$DL" reporter dummy auto_recover false
+	must_knob "$H/break_health" "manual"
+	expect_rep "$DL" dummy state=error error=2 recover=1
+}
+
+health_auto_dump_off()
+{
+	local out
+
+	must dl health set "$DL" reporter dummy auto_dump false || return
+	must_knob "$H/break_health" "not dumped"
+	expect_rep "$DL" dummy error=1 recover=1 last_dump_date=absent \
+		last_dump_time=absent
+	out=$(ynl_rep dummy 2>&1)
+	jq_expect "$out" '(."health-reporter" | has("health-reporter-dump-ts") or
+		has("health-reporter-dump-ts-ns")) | not' "ynl health-reporter-get"
+	# the control: the same report with auto_dump on stores a dump
+	must dl health set "$DL" reporter dummy auto_dump true
+	must_knob "$H/break_health" "dumped"
+	expect_rep "$DL" dummy last_dump_date=present
+}
+
+# json_uint JSON KEY: integer value of KEY as written, which jq would round
+# (nanoseconds since the epoch do not fit in a double)
+json_uint()
+{
+	grep -oE "\"$2\": *[0-9]+" <<<"$1" | head -n1 | grep -oE '[0-9]+$'
+}
+
+health_dump_timestamps()
+{
+	local out t0 t1 ms1 ns1 ms2 ns2 day clock dms dns
+
+	out=$(ynl_rep dummy 2>&1)
+	jq_expect "$out" '(."health-reporter" | has("health-reporter-dump-ts") or
+		has("health-reporter-dump-ts-ns")) | not' "timestamps before a dump"
+
+	t0=$(date +%s%N)
+	must_knob "$H/break_health" "stamp" || return
+	t1=$(date +%s%N)
+	out=$(ynl_rep dummy 2>&1)
+	ms1=$(json_uint "$out" health-reporter-dump-ts)
+	ns1=$(json_uint "$out" health-reporter-dump-ts-ns)
+	if [[ -z $ms1 || -z $ns1 ]]; then
+		fail "dump-ts '$ms1', dump-ts-ns '$ns1': both expected; $(oneline "$out")"
+		return
+	fi
+	((ms1 > 0)) || fail "dump-ts is $ms1"
+	if ((ns1 < t0 || ns1 > t1)); then
+		fail "dump-ts-ns $ns1 outside the report window [$t0, $t1]"
+	fi
+
+	# the devlink tool prints the wall clock time of dump-ts-ns
+	day=$(date -d "@$((ns1 / 1000000000))" +%Y-%m-%d)
+	clock=$(date -d "@$((ns1 / 1000000000))" +%H:%M:%S)
+	expect_rep "$DL" dummy last_dump_date="$day" last_dump_time="$clock"
+
+	# both clocks advance alike between two dumps
+	sleep 1.2
+	must dl health dump clear "$DL" reporter dummy
+	must_knob "$H/break_health" "stamp again"
+	out=$(ynl_rep dummy 2>&1)
+	ms2=$(json_uint "$out" health-reporter-dump-ts)
+	ns2=$(json_uint "$out" health-reporter-dump-ts-ns)
+	ms2=${ms2:-0}
+	ns2=${ns2:-0}
+	dms=$((ms2 - ms1))
+	dns=$(((ns2 - ns1) / 1000000))
+	if ((dms < 1000 || dns < 1000 || dms - dns > 500 || dns - dms > 500)); then
+		fail "between two dumps dump-ts moved $dms ms, dump-ts-ns $dns ms"
+	fi
+}
+
+health_grace_period_blocks_auto_recover()
+{
+	local attempt t0 t1 e0 r0 rc
+
+	must dl health set "$DL" reporter dummy grace_period 500 || return
+	for attempt in 1 2 3; do
+		e0=$(rep_field "$DL" dummy error)
+		r0=$(rep_field "$DL" dummy recover)
+		must_knob "$H/break_health" "recovered" || return
+		t0=$(now_ms)
+		knob "$H/break_health" "within grace period"
+		rc=$?
+		t1=$(now_ms)
+		if ((t1 - t0 >= 400)); then
+			# too slow to land inside the grace period: start over
+			note "attempt $attempt: second report took until $((t1 - t0)) ms"
+			must dl health recover "$DL" reporter dummy || return
+			sleep 0.6
+			continue
+		fi
+		if ((rc == 0)); then
+			fail "report $((t1 - t0)) ms after a recovery, grace period 500 ms: recovered"
+			return
+		fi
+		[[ $KNOB_ERR == "Operation canceled" ]] ||
+			fail "report within grace period: '$KNOB_ERR', expected 'Operation canceled'"
+		expect_rep "$DL" dummy state=error error=$((e0 + 2)) \
+			recover=$((r0 + 1))
+		return
+	done
+	skip "machine too slow to report twice within 400 ms"
+}
+
+health_grace_period_expiry_allows_auto_recover()
+{
+	must dl health set "$DL" reporter dummy grace_period 500 || return
+	must_knob "$H/break_health" "first" || return
+	expect_rep "$DL" dummy state=healthy error=1 recover=1
+	sleep 0.7
+	if ! knob "$H/break_health" "after grace period"; then
+		fail "report after the grace period: $KNOB_ERR"
+	fi
+	expect_rep "$DL" dummy state=healthy error=2 recover=2
+}
+
+health_recover_failure()
+{
+	must_knob "$H/fail_recover" Y || return
+	if knob "$H/break_health" "unrecoverable"; then
+		fail "report succeeded although its recovery fails"
+	elif [[ $KNOB_ERR != "Invalid argument" ]]; then
+		fail "report with failing recovery: '$KNOB_ERR', expected 'Invalid argument'"
+	fi
+	expect_rep "$DL" dummy state=error error=1 recover=0
+	expect_dl_error injected_recover health recover "$DL" reporter dummy
+	expect_rep "$DL" dummy state=error error=1 recover=0
+	must_knob "$H/fail_recover" N
+	must dl health recover "$DL" reporter dummy
+	expect_rep "$DL" dummy state=healthy error=1 recover=1
+}
+
+health_slow_recovery()
+{
+	local t0 t1
+
+	must dl health set "$DL" reporter dummy auto_recover false || return
+	must_knob "$H/break_health" "slow"
+	must_knob "$H/recover_delay_ms" 400
+	t0=$(now_ms)
+	must dl health recover "$DL" reporter dummy
+	t1=$(now_ms)
+	((t1 - t0 >= 400)) || fail "recovery took $((t1 - t0)) ms, delay is 400 ms"
+	expect_rep "$DL" dummy state=healthy error=1 recover=1
+	# auto-recovery waits for it as well
+	must dl health set "$DL" reporter dummy auto_recover true
+	t0=$(now_ms)
+	must_knob "$H/break_health" "slow again"
+	t1=$(now_ms)
+	((t1 - t0 >= 400)) || fail "report with auto-recovery took $((t1 - t0)) ms"
+	expect_rep "$DL" dummy state=healthy error=2 recover=2
+}
+
+health_dump_failure()
+{
+	must_knob "$H/fail_dump" 5 || return
+	expect_dump_error injected_dump --reporter dummy
+	if ! dl health dump show "$DL" reporter dummy >/dev/null 2>&1; then
+		:
+	else
+		fail "devlink health dump show succeeded with fail_dump set"
+	fi
+	# a report still counts and recovers when its auto dump fails
+	must_knob "$H/break_health" "dump fails"
+	expect_rep "$DL" dummy state=healthy error=1 recover=1 \
+		last_dump_date=absent
+	must_knob "$H/fail_dump" 0
+	must dl health dump show "$DL" reporter dummy
+}
+
+health_diagnose_failure()
+{
+	must_knob "$H/fail_diagnose" 5 || return
+	expect_dl_error injected_diagnose health diagnose "$DL" reporter dummy
+	must_knob "$H/fail_diagnose" 0
+	must dl health diagnose "$DL" reporter dummy
+}
+
+health_test_failure()
+{
+	must_knob "$H/fail_test" 16 || return
+	expect_dl_error injected_test health test "$DL" reporter dummy
+	sleep 0.2
+	expect_rep "$DL" dummy error=0
+}
+
+health_driver_recovery_done()
+{
+	must_knob "$H/reporters/dummy/recovery_done" 1 || return
+	expect_rep "$DL" dummy state=healthy error=0 recover=1
+	# it counts as a recovery for the grace period too
+	must dl health set "$DL" reporter dummy grace_period 60000
+	if knob "$H/break_health" "right after recovery_done"; then
+		fail "report within the grace period of recovery_done recovered"
+	fi
+	expect_rep "$DL" dummy state=error error=1 recover=1
+}
+
+health_driver_state_update()
+{
+	must_knob "$H/reporters/dummy/state_update" error || return
+	expect_rep "$DL" dummy state=error error=0 recover=0
+	must_knob "$H/reporters/dummy/state_update" error
+	expect_rep "$DL" dummy state=error error=0 recover=0
+	must_knob "$H/reporters/dummy/state_update" healthy
+	expect_rep "$DL" dummy state=healthy error=0 recover=0
+	# on a reporter without ops too
+	must_knob "$H/reporters/noop/state_update" error
+	expect_rep "$DL" noop state=error error=0 recover=0
+}
+
+health_report_count()
+{
+	must_knob "$H/reporters/dummy/report_count" 50 || return
+	expect_rep "$DL" dummy state=healthy error=50 recover=50
+	must_knob "$H/reporters/noop/report_count" 1000
+	expect_rep "$DL" noop state=error error=1000 recover=0
+}
+
+#
+# Tests: error paths
+#
+
+err_unknown_reporter()
+{
+	expect_dl_error unknown_reporter health show "$DL" reporter nosuch
+	expect_dl_error unknown_reporter health set "$DL" reporter nosuch \
+		grace_period 1
+	expect_dl_error unknown_reporter health recover "$DL" reporter nosuch
+	expect_dl_error unknown_reporter health diagnose "$DL" reporter nosuch
+	expect_dl_error unknown_reporter health dump clear "$DL" reporter nosuch
+	expect_dl_error unknown_reporter health test "$DL" reporter nosuch
+	expect_dump_error unknown_reporter --reporter nosuch
+	# device and port reporters live in separate name spaces
+	expect_dl_error unknown_reporter health show "$DL" reporter port_dummy
+	expect_dl_error unknown_reporter health show "$DL/0" reporter dummy
+}
+
+err_missing_reporter_name()
+{
+	local op
+
+	for op in health-reporter-get health-reporter-set \
+		  health-reporter-recover health-reporter-diagnose \
+		  health-reporter-dump-clear health-reporter-test; do
+		expect_ynl_error missing_name --do "$op" --json "$(ynl_id)"
+	done
+	expect_ynl_error missing_name --dump health-reporter-dump-get \
+		--json "$(ynl_id)"
+}
+
+err_set_recover_attrs_without_recover_op()
+{
+	expect_dl_error set_without_recover health set "$DL" reporter empty \
+		grace_period 10
+	expect_dl_error set_without_recover health set "$DL" reporter empty \
+		auto_recover true
+	expect_dl_error set_without_recover health set "$DL" reporter noop \
+		grace_period 10
+	# a refused SET changes nothing, not even its valid attributes
+	expect_dl_error set_without_recover health set "$DL" reporter empty \
+		auto_dump false grace_period 10
+	expect_rep "$DL" empty grace_period=absent auto_recover=absent \
+		auto_dump=true
+}
+
+err_set_auto_dump_without_dump_op()
+{
+	expect_dl_error set_without_dump health set "$DL" reporter noop \
+		auto_dump true
+	expect_rep "$DL" noop auto_dump=absent
+}
+
+err_recover_without_op()
+{
+	# only a reporter in error has anything to recover
+	must_knob "$H/reporters/noop/break_health" "noop down" || return
+	expect_rep "$DL" noop state=error error=1
+	expect_dl_error recover_without_op health recover "$DL" reporter noop
+	must_knob "$H/reporters/empty/break_health" "empty down"
+	expect_dl_error recover_without_op health recover "$DL" reporter empty
+	expect_rep "$DL" noop state=error recover=0
+}
+
+err_diagnose_without_op()
+{
+	expect_dl_error diagnose_without_op health diagnose "$DL" reporter noop
+}
+
+err_dump_without_op()
+{
+	expect_dump_error dump_without_op --reporter noop
+	expect_dl_error dump_without_op health dump clear "$DL" reporter noop
+}
+
+err_test_without_op()
+{
+	expect_dl_error test_without_op health test "$DL" reporter empty
+	expect_dl_error test_without_op health test "$DL" reporter noop
+}
+
+#
+# Tests: port reporters
+#
+
+port_reporters_listed()
+{
+	local out ports p got
+
+	out=$(dl -j port show 2>&1)
+	ports=$(jq -r --arg dl "$DL/" '.port | keys[] | select(startswith($dl))' \
+		<<<"$out" 2>/dev/null | sed 's|.*/||' | sort -n)
+	[[ -n $ports ]] || { fail "no port of $DL: $(oneline "$out")"; return; }
+	out=$(dl -j health show 2>&1)
+	for p in $ports; do
+		got=$(jq -r --arg h "$DL/$p" '.health[$h] // [] | map(.reporter) | join(",")' \
+			<<<"$out")
+		[[ $got == port_dummy ]] ||
+			fail "port $p lists reporters '$got', expected 'port_dummy'"
+		expect_rep "$DL/$p" port_dummy state=healthy
+	done
+	got=$(jq -r --arg h "$DL" '.health[$h] // [] | map(.reporter) | sort | join(",")' \
+		<<<"$out")
+	[[ $got == "dummy,empty,noop" ]] ||
+		fail "device lists reporters '$got', expected 'dummy,empty,noop'"
+}
+
+port_report_isolated()
+{
+	must_knob "$H/ports/0/break_health" "port 0 down" || return
+	expect_rep "$DL/0" port_dummy state=healthy error=1 recover=1
+	expect_rep "$DL/1" port_dummy state=healthy error=0 recover=0
+	expect_rep "$DL" dummy error=0 recover=0
+}
+
+port_recover()
+{
+	must dl health set "$DL/1" reporter port_dummy auto_recover false || return
+	must_knob "$H/ports/1/break_health" "port 1 down"
+	expect_rep "$DL/1" port_dummy state=error error=1 recover=0
+	must dl health recover "$DL/1" reporter port_dummy
+	expect_rep "$DL/1" port_dummy state=healthy error=1 recover=1
+	expect_rep "$DL/0" port_dummy error=0 recover=0
+}
+
+port_dump_diagnose()
+{
+	local out
+
+	must_knob "$H/ports/0/break_health" "port dump" || return
+	out=$(dl -j health dump show "$DL/0" reporter port_dummy 2>&1)
+	jq_expect "$out" '.break_message == "port dump"' "port dump"
+	out=$(dl -j health diagnose "$DL/0" reporter port_dummy 2>&1)
+	jq_expect "$out" '.recovered_break_message == "port dump"' "port diagnose"
+	expect_rep "$DL/0" port_dummy last_dump_date=present
+	expect_rep "$DL/1" port_dummy last_dump_date=absent
+	must dl health dump clear "$DL/0" reporter port_dummy
+	expect_rep "$DL/0" port_dummy last_dump_date=absent
+}
+
+port_test_cmd()
+{
+	must dl health test "$DL/1" reporter port_dummy || return
+	wait_until 10000 rep_field_is "$DL/1" port_dummy recover 1 ||
+		fail "no recovered report within 10 s of the test command"
+	expect_rep "$DL/1" port_dummy state=healthy error=1 recover=1
+	expect_rep "$DL/0" port_dummy error=0
+}
+
+rep_absent()
+{
+	! rep_show "$1" "$2" >/dev/null 2>&1
+}
+
+port_reporter_lifecycle()
+{
+	if ! port_add 5; then
+		fail "cannot add port 5"
+		return
+	fi
+	wait_until 10000 rep_show "$DL/5" port_dummy >/dev/null ||
+		fail "no reporter on the new port 5"
+	expect_rep "$DL/5" port_dummy state=healthy error=0 recover=0
+	must_knob "$H/ports/5/break_health" "port 5 down"
+	expect_rep "$DL/5" port_dummy error=1
+
+	port_del 5 || fail "cannot delete port 5"
+	wait_until 10000 rep_absent "$DL/5" port_dummy ||
+		fail "reporter of deleted port 5 still shown"
+	expect_dl_error port_gone health show "$DL/5" reporter port_dummy
+	[[ -e $H/ports/5 ]] && fail "knobs of deleted port 5 still there"
+
+	port_add 5 || fail "cannot add port 5 again"
+	wait_until 10000 rep_show "$DL/5" port_dummy >/dev/null ||
+		fail "no reporter on the re-added port 5"
+	expect_rep "$DL/5" port_dummy state=healthy error=0 recover=0
+}
+
+# churn FIRST LAST SECONDS ERRFILE: delete and re-add ports FIRST..LAST
+churn_ports()
+{
+	local first=$1 last=$2 end=$((SECONDS + $3)) errs=$4 p rounds=0
+
+	while ((SECONDS < end)); do
+		for p in $(seq "$first" "$last"); do
+			((SECONDS < end)) || break
+			port_del "$p" 2>>"$errs" || echo "del $p failed" >> "$errs"
+			port_add "$p" 2>>"$errs" || echo "add $p failed" >> "$errs"
+		done
+		rounds=$((rounds + 1))
+	done
+	echo "rounds $rounds" >> "$errs"
+}
+
+# list_tool SECONDS ERRFILE: list all reporters with the devlink tool
+list_tool()
+{
+	local end=$((SECONDS + $1)) errs=$2 out n=0
+
+	while ((SECONDS < end)); do
+		if ! out=$(dl -j health show 2>&1) || ! jq -e . <<<"$out" >/dev/null 2>&1
+		then
+			echo "listing failed: $(oneline "$out")" >> "$errs"
+		fi
+		n=$((n + 1))
+	done
+	echo "listings $n" >> "$errs"
+}
+
+port_reporters_removed_while_listed()
+{
+	local stable_last=15 churn_last=47 secs=8 p out stable churn_err tool_err
+
+	for p in $(seq "$PORT_COUNT" "$churn_last"); do
+		port_add "$p" || { fail "cannot add port $p"; return; }
+	done
+	stable=dummy,empty,noop
+	for p in $(seq 0 "$stable_last"); do
+		stable+=",port_dummy@$p"
+	done
+	churn_err=$TMP/churn.err
+	tool_err=$TMP/tool.err
+	: > "$churn_err"
+	: > "$tool_err"
+
+	bg_start churn_ports $((stable_last + 1)) "$churn_last" "$secs" "$churn_err"
+	bg_start list_tool "$secs" "$tool_err"
+	out=$(nlh $((secs + 60)) list-loop --seconds "$secs" --recv-size 4096 \
+		--stable "$stable")
+	bg_wait $(((secs + 60) * 1000)) ||
+		fail "churn or listing loop still running $((secs + 60)) s later"
+
+	if [[ $(jq -r '.ok' <<<"$out" 2>/dev/null) != true ]]; then
+		fail "raw listings: $(oneline "$out")"
+	else
+		note "raw listings: $(jq -c '{listings, max_messages}' <<<"$out")"
+		[[ $(jq -r '.max_messages' <<<"$out") -ge 2 ]] ||
+			note "listings fit in one message: resume not exercised"
+	fi
+	if grep -v '^listings ' "$tool_err" | grep -q .; then
+		fail "devlink tool: $(oneline "$(grep -v '^listings ' "$tool_err" | head -n3)")"
+	fi
+	if grep -v '^rounds ' "$churn_err" | grep -q .; then
+		fail "port churn: $(oneline "$(grep -v '^rounds ' "$churn_err" | head -n3)")"
+	fi
+	grep -q '^rounds [1-9]' "$churn_err" || fail "ports were not churned"
+	note "$(cat "$churn_err" "$tool_err" | tr '\n' ' ')"
+}
+
+#
+# Tests: notifications
+#
+
+# mon_count FILE REPORTER: events of REPORTER in a `devlink mon` output
+mon_count()
+{
+	grep -oE "\<reporter $2\>" "$1" 2>/dev/null | wc -l
+}
+
+# mon_probe FILE: flip the state of "noop" until the monitor shows it
+mon_probe()
+{
+	knob "$H/reporters/noop/state_update" error
+	knob "$H/reporters/noop/state_update" healthy
+	sleep 0.1
+	(($(mon_count "$1" noop) > 0))
+}
+
+mon_has_more()
+{
+	(($(mon_count "$1" "$2") > $3))
+}
+
+notifications_in_order()
+{
+	local mon=$TMP/mon.txt n got want
+	local -a stdbuf=()
+
+	command -v stdbuf >/dev/null && stdbuf=(stdbuf -oL)
+	bg_start timeout 120 "${stdbuf[@]}" devlink mon health > "$mon" 2>&1
+	if ! wait_until 10000 mon_probe "$mon"; then
+		fail "devlink mon health showed no event within 10 s: $(oneline "$(cat "$mon")")"
+		return
+	fi
+
+	must_knob "$H/break_health" "notified"          # error, then healthy
+	must_knob "$H/reporters/dummy/state_update" error   # error
+	must dl health recover "$DL" reporter dummy        # healthy
+	must_knob "$H/reporters/dummy/state_update" healthy # no change: none
+	must dl health test "$DL" reporter dummy           # error, then healthy
+	wait_until 10000 rep_field_is "$DL" dummy recover 3 ||
+		fail "test command: no recovered report within 10 s"
+
+	# end marker: one more noop event, after every dummy event
+	n=$(mon_count "$mon" noop)
+	knob "$H/reporters/noop/state_update" error
+	wait_until 10000 mon_has_more "$mon" noop "$n" ||
+		fail "end marker not seen within 10 s"
+	bg_stop
+
+	got=$(nlh 30 parse-mon --file "$mon" |
+	      jq -r --arg dl "$DL" 'select(.handle == $dl and .reporter == "dummy")
+		| "\(.state)/\(.error)/\(.recover)"' | tr '\n' ' ')
+	want="error/1/0 healthy/1/1 error/1/1 healthy/1/2 error/2/2 healthy/2/3 "
+	[[ $got == "$want" ]] ||
+		fail "events (state/error/recover): got '$got', expected '$want'"
+}
+
+#
+# Tests: large dumps, read while they change
+#
+
+DUMP_ELEMS=20000
+DUMP_SEQ=
+
+# dump_prepare: store a dump of DUMP_ELEMS elements, DUMP_SEQ gets its tag
+dump_prepare()
+{
+	local out
+
+	must_knob "$H/dump_elems" "$DUMP_ELEMS" || return 1
+	must_knob "$H/break_health" "large dump" || return 1
+	out=$(nlh 120 dump --reporter dummy)
+	if ! jq -e ".ok and (.fmsg.elems | length == $DUMP_ELEMS)" <<<"$out" >/dev/null 2>&1
+	then
+		fail "stored dump: $(oneline "$out")"
+		return 1
+	fi
+	DUMP_SEQ=$(jq -r '.fmsg.dump_seq' <<<"$out")
+}
+
+dump_large_read_consistent()
+{
+	local out
+
+	must_knob "$H/dump_elems" "$DUMP_ELEMS" || return
+	must_knob "$H/break_health" "large dump" || return
+	out=$(nlh 120 dump --reporter dummy --recv-size 8192)
+	jq_expect "$out" ".ok and .messages >= 10 and
+		(.fmsg.elems | length == $DUMP_ELEMS) and
+		.fmsg.break_message == \"large dump\"" "large dump"
+	# elements carry dump_seq + index: check they are all there, in order
+	# shellcheck disable=SC2016 # jq variables
+	jq_expect "$out" '.fmsg.dump_seq as $s | [.fmsg.elems | to_entries[]
+		| select(.value.elem != (($s + .key) % 4294967296))] | length == 0' \
+		"elements of the large dump"
+	note "$(jq -c '{messages}' <<<"$out")"
+}
+
+# trample_check SEQ ELEMS...: judge the helper's verdict; a consistent dump
+# must be one whole dump: dump_seq SEQ with ELEMS elements, or a newer one
+trample_check()
+{
+	local out=$1 old_seq=$2 old_elems=$3 new_elems=$4 verdict seq elems
+
+	verdict=$(jq -r '.verdict // "none"' <<<"$out" 2>/dev/null)
+	case $verdict in
+	error)
+		check_error dump_trampled "trampled dump" \
+			"$(jq -r '.strerror' <<<"$out")" \
+			"$(jq -r '.extack // empty' <<<"$out")"
+		;;
+	consistent)
+		seq=$(jq -r '.dump_seq' <<<"$out")
+		elems=$(jq -r '.elems' <<<"$out")
+		if [[ $seq == "$old_seq" && $elems != "$old_elems" ]] ||
+		   [[ $seq != "$old_seq" && $elems != "$new_elems" ]]; then
+			fail "dump_seq $seq with $elems elements: a mix of two dumps"
+		fi
+		note "read completed with a whole dump (dump_seq $seq, $elems elements)"
+		;;
+	*)
+		fail "trampled dump: $(oneline "$out")"
+		;;
+	esac
+	[[ $(jq -r '.action_rc' <<<"$out") == 0 ]] ||
+		fail "action between messages failed: $(oneline "$out")"
+}
+
+dump_trampled_by_clear()
+{
+	local out
+
+	dump_prepare || return
+	out=$(nlh 120 trample --reporter dummy --recv-size 8192 --after 2 \
+		--action "devlink health dump clear $DL reporter dummy")
+	trample_check "$out" "$DUMP_SEQ" "$DUMP_ELEMS" "$DUMP_ELEMS"
+}
+
+dump_trampled_by_new_dump()
+{
+	local out
+
+	dump_prepare || return
+	out=$(nlh 120 trample --reporter dummy --recv-size 8192 --after 2 \
+		--action "devlink health dump clear $DL reporter dummy &&
+			  echo $((DUMP_ELEMS + 1)) > $H/dump_elems &&
+			  echo new dump > $H/break_health")
+	trample_check "$out" "$DUMP_SEQ" "$DUMP_ELEMS" $((DUMP_ELEMS + 1))
+}
+
+#
+# Tests: the upstream knobs devlink.sh relies on
+#
+
+upstream_empty_reporter()
+{
+	must dl health show "$DL" reporter empty
+	must dl health dump show "$DL" reporter empty
+	must dl health diagnose "$DL" reporter empty
+	must dl health recover "$DL" reporter empty
+}
+
+upstream_dummy_reporter()
+{
+	local out
+
+	must dl health set "$DL" reporter dummy auto_recover false || return
+	must_knob "$H/break_health" "foo bar"
+	expect_rep "$DL" dummy state=error error=1 recover=0
+	out=$(dl -j health dump show "$DL" reporter dummy 2>&1)
+	jq_expect "$out" '.break_message == "foo bar"' "dump"
+	must dl health dump clear "$DL" reporter dummy
+	must dl health recover "$DL" reporter dummy
+	expect_rep "$DL" dummy state=healthy error=1 recover=1
+	must dl health set "$DL" reporter dummy auto_recover true
+	must_knob "$H/break_health" "foo bar"
+	expect_rep "$DL" dummy state=healthy error=2 recover=2
+	out=$(dl -j health diagnose "$DL" reporter dummy 2>&1)
+	jq_expect "$out" '.recovered_break_message == "foo bar"' "diagnose"
+	must dl health set "$DL" reporter dummy grace_period 10
+	must_knob "$H/fail_recover" Y
+	knob "$H/break_health" "foo bar" &&
+		fail "report succeeded with fail_recover set"
+	expect_rep "$DL" dummy state=error error=3 recover=2 grace_period=10
+	dl health recover "$DL" reporter dummy >/dev/null 2>&1 &&
+		fail "recover succeeded with fail_recover set"
+	must_knob "$H/fail_recover" N
+	must dl health recover "$DL" reporter dummy
+	expect_rep "$DL" dummy state=healthy error=3 recover=3
+}
+
+# jq filter: the chunks of the test_binary value add up to LEN bytes
+binary_len_filter()
+{
+	echo "([.fmsg.test_binary | .. | objects | select(has(\"binary\"))
+		| .binary | length / 2] | add // 0) == $1"
+}
+
+upstream_binary_len()
+{
+	local out len
+
+	for len in 8192 0 16; do
+		must_knob "$H/binary_len" "$len" || return
+		must dl health dump clear "$DL" reporter dummy
+		out=$(nlh 60 dump --reporter dummy)
+		jq_expect "$out" "$(binary_len_filter "$len")" "dump, binary_len $len"
+		out=$(nlh 60 diagnose --reporter dummy)
+		jq_expect "$out" "$(binary_len_filter "$len")" "diagnose, binary_len $len"
+	done
+	# the devlink tool copes with a large binary too
+	must_knob "$H/binary_len" 8192
+	must dl health dump clear "$DL" reporter dummy
+	must dl health dump show "$DL" reporter dummy
+}
+
+#
+# Runner
+#
+
+cleanup()
+{
+	bg_stop
+	dev_destroy
+	[[ -n $TMP && -d $TMP ]] && rm -rf "$TMP"
+}
+
+report()
+{
+	local name=$1 m
+
+	if ((RET)); then
+		echo "TEST: $name  [FAIL]"
+		EXIT_STATUS=1
+	elif [[ -n $SKIP_REASON ]]; then
+		echo "TEST: $name  [SKIP]"
+		echo "    $SKIP_REASON"
+	else
+		echo "TEST: $name  [ OK ]"
+		[[ ${VERBOSE:-0} == 1 ]] || return 0
+	fi
+	for m in "${MSGS[@]}"; do
+		echo "    $m"
+	done
+}
+
+run_test()
+{
+	local name=$1
+
+	RET=0
+	MSGS=()
+	SKIP_REASON=
+	if dev_create; then
+		"$name"
+	fi
+	bg_stop
+	if ((DEV_CREATED)) && ! dev_destroy; then
+		fail "cannot delete netdevsim device $NSIM_ID"
+	fi
+	report "$name"
+}
+
+prerequisites()
+{
+	local tool
+
+	if [[ $(id -u) != 0 ]]; then
+		echo "needs root"
+		return 1
+	fi
+	for tool in devlink jq timeout "$PYTHON"; do
+		if ! command -v "$tool" >/dev/null; then
+			echo "needs $tool"
+			return 1
+		fi
+	done
+	if [[ ! -w $NSIM_BUS/new_device ]]; then
+		modprobe -q netdevsim 2>/dev/null
+		if [[ ! -w $NSIM_BUS/new_device ]]; then
+			echo "needs netdevsim"
+			return 1
+		fi
+	fi
+	if [[ ! -d /sys/kernel/debug/netdevsim ]]; then
+		mount -t debugfs none /sys/kernel/debug 2>/dev/null
+		if [[ ! -d /sys/kernel/debug/netdevsim ]]; then
+			echo "needs debugfs"
+			return 1
+		fi
+	fi
+	if [[ -z $KSRC || ! -f $KSRC/tools/net/ynl/cli.py ]]; then
+		echo "needs the kernel tree in KSRC (for tools/net/ynl)"
+		return 1
+	fi
+	if ! "$PYTHON" -c 'import yaml' 2>/dev/null; then
+		echo "needs python3 yaml"
+		return 1
+	fi
+}
+
+# The tree this script lives in, found by walking up from it.
+find_ksrc()
+{
+	local d=$SCRIPT_DIR i
+
+	for ((i = 0; i < 8; i++)); do
+		if [[ -f $d/tools/net/ynl/cli.py &&
+		      -f $d/Documentation/netlink/specs/devlink.yaml ]]; then
+			echo "$d"
+			return 0
+		fi
+		d=$(dirname "$d")
+	done
+	return 1
+}
+
+write_helper()
+{
+	cat > "$HELPER" <<'PYEOF'
+# Generic netlink client for devlink health, the part of the test that
+# needs to act between two messages of a dump, decode raw fmsg or list
+# reporters in a tight loop. Attribute and command numbers come from the
+# devlink YNL spec of the kernel tree. Prints one JSON object.
+
+import argparse
+import json
+import os
+import re
+import socket
+import struct
+import subprocess
+import sys
+import time
+
+NLMSG_ERROR = 2
+NLMSG_DONE = 3
+NLM_F_REQUEST = 0x1
+NLM_F_ACK = 0x4
+NLM_F_DUMP = 0x300
+NLM_F_ACK_TLVS = 0x200
+SOL_NETLINK = 270
+NETLINK_CAP_ACK = 10
+NETLINK_EXT_ACK = 11
+GENL_ID_CTRL = 0x10
+NETLINK_GENERIC = 16
+CTRL_CMD_GETFAMILY = 3
+CTRL_ATTR_FAMILY_ID = 1
+CTRL_ATTR_FAMILY_NAME = 2
+NLMSGERR_ATTR_MSG = 1
+NLMSGERR_ATTR_MISS_TYPE = 5
+# Value types of fmsg items, from enum netlink_attribute_type.
+NLA_U8 = 1
+NLA_U16 = 2
+NLA_U32 = 3
+NLA_U64 = 4
+NLA_FLAG = 6
+NLA_NUL_STRING = 10
+NLA_BINARY = 11
+
+
+class NlErr(Exception):
+    def __init__(self, err, extack, miss_type):
+        super().__init__(os.strerror(err))
+        self.err = err
+        self.extack = extack
+        self.miss_type = miss_type
+
+    def as_dict(self):
+        return {'ok': False, 'errno': self.err,
+                'strerror': os.strerror(self.err),
+                'extack': self.extack, 'miss_type': self.miss_type}
+
+
+def load_spec(ksrc, cache=None):
+    """Attribute and command numbers, from the kernel tree's YNL spec.
+
+    Parsing the spec is slow under emulation: keep the numbers in @cache.
+    """
+    if cache and os.path.exists(cache):
+        with open(cache) as f:
+            nums = json.load(f)
+        return nums['attrs'], nums['cmds']
+    sys.path.insert(0, os.path.join(ksrc, 'tools', 'net', 'ynl'))
+    from lib import SpecFamily
+    spec = os.path.join(ksrc, 'Documentation', 'netlink', 'specs',
+                        'devlink.yaml')
+    fam = SpecFamily(spec, '')
+    attrs = {n: a.value for n, a in fam.attr_sets['devlink'].attrs.items()}
+    # The spec leaves out the dynamically typed value attribute; in the
+    # uapi it follows the value type.
+    attrs['fmsg-obj-value-data'] = attrs['fmsg-obj-value-type'] + 1
+    cmds = {n: op.req_value for n, op in fam.ops.items()}
+    if cache:
+        with open(cache + '.tmp', 'w') as f:
+            json.dump({'attrs': attrs, 'cmds': cmds}, f)
+        os.rename(cache + '.tmp', cache)
+    return attrs, cmds
+
+
+def nla(atype, payload):
+    hdr = struct.pack('HH', 4 + len(payload), atype)
+    return hdr + payload + b'\0' * ((4 - len(payload) % 4) % 4)
+
+
+def nla_str(atype, val):
+    return nla(atype, val.encode() + b'\0')
+
+
+def nla_u32(atype, val):
+    return nla(atype, struct.pack('I', val))
+
+
+def parse_attrs(buf):
+    off = 0
+    while off + 4 <= len(buf):
+        alen, atype = struct.unpack_from('HH', buf, off)
+        if alen < 4:
+            raise ValueError('attribute of length %d' % alen)
+        yield atype & 0x3fff, buf[off + 4:off + alen]
+        off += (alen + 3) & ~3
+
+
+def parse_msgs(data):
+    off = 0
+    while off + 16 <= len(data):
+        mlen, mtype, flags, seq, _ = struct.unpack_from('IHHII', data, off)
+        if mlen < 16:
+            raise ValueError('netlink message of length %d' % mlen)
+        yield mtype, flags, seq, data[off + 16:off + mlen]
+        off += (mlen + 3) & ~3
+
+
+def parse_err(mtype, flags, payload):
+    """(errno, extack, miss_type) of an NLMSG_ERROR or NLMSG_DONE."""
+    if len(payload) < 4:
+        return 0, None, None
+    err = -struct.unpack_from('i', payload, 0)[0]
+    extack = None
+    miss = None
+    if flags & NLM_F_ACK_TLVS:
+        # With NETLINK_CAP_ACK an error echoes only the request header.
+        off = 4 + 16 if mtype == NLMSG_ERROR else 4
+        for atype, val in parse_attrs(payload[off:]):
+            if atype == NLMSGERR_ATTR_MSG:
+                extack = val.rstrip(b'\0').decode(errors='replace')
+            elif atype == NLMSGERR_ATTR_MISS_TYPE:
+                miss = struct.unpack_from('I', val)[0]
+    return err, extack, miss
+
+
+class Genl:
+    def __init__(self, family, timeout, recv_size):
+        # The kernel sizes dump messages after the largest receive buffer
+        # seen on the socket: keep to one size so that none is truncated.
+        self.recv_size = recv_size
+        self.sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW,
+                                  NETLINK_GENERIC)
+        self.sock.setsockopt(SOL_NETLINK, NETLINK_CAP_ACK, 1)
+        self.sock.setsockopt(SOL_NETLINK, NETLINK_EXT_ACK, 1)
+        self.sock.bind((0, 0))
+        self.sock.settimeout(timeout)
+        self.seq = int(time.time()) & 0xffff
+        self.family = GENL_ID_CTRL
+        reply = self.do(CTRL_CMD_GETFAMILY,
+                        [nla_str(CTRL_ATTR_FAMILY_NAME, family)])
+        for atype, val in parse_attrs(reply[0]):
+            if atype == CTRL_ATTR_FAMILY_ID:
+                self.family = struct.unpack_from('H', val)[0]
+
+    def send(self, cmd, attrs, flags):
+        self.seq += 1
+        payload = struct.pack('BBH', cmd, 1, 0) + b''.join(attrs)
+        hdr = struct.pack('IHHII', 16 + len(payload), self.family,
+                          NLM_F_REQUEST | NLM_F_ACK | flags, self.seq, 0)
+        self.sock.send(hdr + payload)
+        return self.seq
+
+    def recv(self):
+        """One receive: genl payloads (attributes only), and end seen."""
+        data, _, flags, _ = self.sock.recvmsg(self.recv_size)
+        if flags & socket.MSG_TRUNC:
+            raise ValueError('message truncated to %d bytes' % len(data))
+        out = []
+        done = False
+        for mtype, flags, seq, payload in parse_msgs(data):
+            if seq != self.seq:
+                continue
+            if mtype in (NLMSG_ERROR, NLMSG_DONE):
+                err, extack, miss = parse_err(mtype, flags, payload)
+                if err:
+                    raise NlErr(err, extack, miss)
+                done = True
+                continue
+            out.append(payload[4:])
+        return out, done
+
+    def do(self, cmd, attrs):
+        self.send(cmd, attrs, 0)
+        replies = []
+        done = False
+        while not done:
+            msgs, done = self.recv()
+            replies += msgs
+        return replies
+
+
+def fmsg_items(attrs, genl_payload):
+    items = []
+    for atype, val in parse_attrs(genl_payload):
+        if atype != attrs['fmsg']:
+            continue
+        for itype, ival in parse_attrs(val):
+            items.append((itype, ival))
+    return items
+
+
+class Malformed(Exception):
+    pass
+
+
+def decode_value(vtype, val):
+    if vtype == NLA_FLAG:
+        return bool(val[0])
+    if vtype == NLA_U8:
+        return val[0]
+    if vtype == NLA_U16:
+        return struct.unpack_from('H', val)[0]
+    if vtype == NLA_U32:
+        return struct.unpack_from('I', val)[0]
+    if vtype == NLA_U64:
+        return struct.unpack_from('Q', val)[0]
+    if vtype == NLA_NUL_STRING:
+        return val.rstrip(b'\0').decode(errors='replace')
+    if vtype == NLA_BINARY:
+        return {'binary': val.hex()}
+    raise Malformed('unknown value type %d' % vtype)
+
+
+def fmsg_tree(attrs, items):
+    """Rebuild the object tree of an fmsg; Malformed if it is not one."""
+    obj_start = attrs['fmsg-obj-nest-start']
+    pair_start = attrs['fmsg-pair-nest-start']
+    arr_start = attrs['fmsg-arr-nest-start']
+    nest_end = attrs['fmsg-nest-end']
+    obj_name = attrs['fmsg-obj-name']
+    val_type = attrs['fmsg-obj-value-type']
+    val_data = attrs['fmsg-obj-value-data']
+    # Stack entries: [kind, container or pair state]
+    stack = []
+    root = None
+    vtype = None
+
+    def put(value):
+        nonlocal root
+        if not stack:
+            if root is not None:
+                raise Malformed('second root')
+            root = value
+            return
+        kind, cont = stack[-1]
+        if kind == 'arr':
+            cont.append(value)
+        elif kind == 'pair':
+            if cont['name'] is None:
+                raise Malformed('value before the pair name')
+            cont['values'].append(value)
+        else:
+            raise Malformed('bare value inside an object')
+
+    for itype, val in items:
+        if itype == obj_start:
+            stack.append(['obj', {}])
+        elif itype == arr_start:
+            stack.append(['arr', []])
+        elif itype == pair_start:
+            if not stack or stack[-1][0] != 'obj':
+                raise Malformed('pair outside an object')
+            stack.append(['pair', {'name': None, 'values': []}])
+        elif itype == obj_name:
+            if not stack or stack[-1][0] != 'pair':
+                raise Malformed('name outside a pair')
+            if stack[-1][1]['name'] is not None:
+                raise Malformed('second name in a pair')
+            stack[-1][1]['name'] = val.rstrip(b'\0').decode(errors='replace')
+        elif itype == val_type:
+            vtype = val[0]
+        elif itype == val_data:
+            if vtype is None:
+                raise Malformed('value without type')
+            put(decode_value(vtype, val))
+        elif itype == nest_end:
+            if not stack:
+                raise Malformed('unbalanced nest end')
+            kind, cont = stack.pop()
+            if kind == 'pair':
+                if cont['name'] is None or len(cont['values']) != 1:
+                    raise Malformed('pair %r with %d values' %
+                                    (cont['name'], len(cont['values'])))
+                parent = stack[-1][1]
+                if cont['name'] in parent:
+                    raise Malformed('duplicate name %r' % cont['name'])
+                parent[cont['name']] = cont['values'][0]
+            else:
+                put(cont)
+        else:
+            raise Malformed('unknown item type %d' % itype)
+    if stack:
+        raise Malformed('%d nests left open' % len(stack))
+    if root is None:
+        raise Malformed('empty message')
+    return root
+
+
+def check_elems(tree):
+    """Problems with the dump_seq/elems tagging (empty list: consistent)."""
+    if not isinstance(tree, dict) or 'dump_seq' not in tree:
+        return ['no dump_seq']
+    seq = tree['dump_seq']
+    elems = tree.get('elems', [])
+    for i, elem in enumerate(elems):
+        want = (seq + i) & 0xffffffff
+        if elem != {'elem': want}:
+            return ['element %d is %r, expected elem %d' % (i, elem, want)]
+    return []
+
+
+def id_attrs(attrs, args):
+    out = [nla_str(attrs['bus-name'], args.bus),
+           nla_str(attrs['dev-name'], args.dev)]
+    if args.port is not None:
+        out.append(nla_u32(attrs['port-index'], args.port))
+    if args.reporter is not None:
+        out.append(nla_str(attrs['health-reporter-name'], args.reporter))
+    return out
+
+
+def read_dump(g, attrs, cmds, args, hook=None):
+    """Read a whole fmsg dump; hook(n) runs after n messages were read."""
+    g.send(cmds['health-reporter-dump-get'], id_attrs(attrs, args),
+           NLM_F_DUMP)
+    items = []
+    count = 0
+    done = False
+    while not done:
+        msgs, done = g.recv()
+        for payload in msgs:
+            items += fmsg_items(attrs, payload)
+            count += 1
+        if hook and msgs:
+            hook(count)
+    return items, count
+
+
+def cmd_dump(g, attrs, cmds, args):
+    try:
+        items, count = read_dump(g, attrs, cmds, args)
+    except NlErr as e:
+        return e.as_dict()
+    try:
+        tree = fmsg_tree(attrs, items)
+    except Malformed as e:
+        return {'ok': False, 'malformed': str(e), 'messages': count}
+    return {'ok': True, 'messages': count, 'fmsg': tree}
+
+
+def cmd_diagnose(g, attrs, cmds, args):
+    g.send(cmds['health-reporter-diagnose'], id_attrs(attrs, args), 0)
+    items = []
+    count = 0
+    done = False
+    try:
+        while not done:
+            msgs, done = g.recv()
+            for payload in msgs:
+                items += fmsg_items(attrs, payload)
+                count += 1
+    except NlErr as e:
+        return e.as_dict()
+    try:
+        tree = fmsg_tree(attrs, items)
+    except Malformed as e:
+        return {'ok': False, 'malformed': str(e), 'messages': count}
+    return {'ok': True, 'messages': count, 'fmsg': tree}
+
+
+def cmd_trample(g, attrs, cmds, args):
+    """Run an action between two messages of a dump, judge the outcome."""
+    res = {'action_after': args.after, 'action_rc': None}
+
+    def hook(count):
+        if res['action_rc'] is None and count >= args.after:
+            res['action_rc'] = subprocess.run(args.action, shell=True,
+                                              timeout=args.timeout).returncode
+
+    try:
+        items, count = read_dump(g, attrs, cmds, args, hook)
+    except NlErr as e:
+        res.update(e.as_dict())
+        res['verdict'] = 'error'
+        return res
+    res['messages'] = count
+    if res['action_rc'] is None:
+        res['verdict'] = 'too-short'
+        return res
+    try:
+        tree = fmsg_tree(attrs, items)
+    except Malformed as e:
+        res['verdict'] = 'garbage'
+        res['detail'] = str(e)
+        return res
+    problems = check_elems(tree)
+    res['verdict'] = 'garbage' if problems else 'consistent'
+    res['detail'] = '; '.join(problems)
+    res['dump_seq'] = tree.get('dump_seq')
+    res['elems'] = len(tree.get('elems', []))
+    return res
+
+
+def reporter_key(attrs, payload):
+    bus = dev = name = None
+    port = None
+    for atype, val in parse_attrs(payload):
+        if atype == attrs['bus-name']:
+            bus = val.rstrip(b'\0').decode()
+        elif atype == attrs['dev-name']:
+            dev = val.rstrip(b'\0').decode()
+        elif atype == attrs['port-index']:
+            port = struct.unpack_from('I', val)[0]
+        elif atype == attrs['health-reporter']:
+            for ntype, nval in parse_attrs(val):
+                if ntype == attrs['health-reporter-name']:
+                    name = nval.rstrip(b'\0').decode()
+    return bus, dev, port, name
+
+
+def cmd_list_loop(g, attrs, cmds, args):
+    """List reporters in a loop: no error, no duplicate, no stable one lost."""
+    stable = set()
+    for item in args.stable.split(','):
+        name, _, port = item.partition('@')
+        stable.add((args.bus, args.dev, int(port) if port else None, name))
+    filt = [nla_str(attrs['bus-name'], args.bus),
+            nla_str(attrs['dev-name'], args.dev)]
+    res = {'listings': 0, 'max_messages': 0, 'errors': [],
+           'duplicates': [], 'missing': []}
+    deadline = time.monotonic() + args.seconds
+    while time.monotonic() < deadline:
+        seen = {}
+        count = 0
+        g.send(cmds['health-reporter-get'], filt, NLM_F_DUMP)
+        try:
+            done = False
+            while not done:
+                msgs, done = g.recv()
+                count += len(msgs)
+                for payload in msgs:
+                    key = reporter_key(attrs, payload)
+                    seen[key] = seen.get(key, 0) + 1
+        except NlErr as e:
+            if len(res['errors']) < 10:
+                res['errors'].append(e.as_dict())
+            continue
+        res['listings'] += 1
+        res['max_messages'] = max(res['max_messages'], count)
+        dups = [list(k) for k, n in seen.items() if n > 1]
+        if dups and len(res['duplicates']) < 10:
+            res['duplicates'].append(dups)
+        lost = [list(k) for k in stable if k not in seen]
+        if lost and len(res['missing']) < 10:
+            res['missing'].append(lost)
+    res['ok'] = (res['listings'] > 0 and not res['errors'] and
+                 not res['duplicates'] and not res['missing'])
+    return res
+
+
+def cmd_parse_mon(args):
+    """Events of `devlink mon health` text output, one JSON object each."""
+    with open(args.file, errors='replace') as f:
+        text = f.read()
+    events = []
+    for rec in re.split(r'(?m)^(?=\[)', text):
+        flat = ' '.join(rec.split())
+        m = re.match(r'\[health,(\S+)\] (\S+?):? reporter (\S+)', flat)
+        if not m:
+            continue
+        ev = {'cmd': m.group(1), 'handle': m.group(2),
+              'reporter': m.group(3)}
+        for key, pat in (('state', r'\S+'), ('error', r'\d+'),
+                         ('recover', r'\d+')):
+            km = re.search(r'\b%s (%s)' % (key, pat), flat[m.end():])
+            ev[key] = km.group(1) if km else None
+        events.append(ev)
+    return events
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument('cmd', choices=['dump', 'diagnose', 'trample',
+                                   'list-loop', 'parse-mon'])
+    p.add_argument('--ksrc')
+    p.add_argument('--spec-cache')
+    p.add_argument('--bus', default='netdevsim')
+    p.add_argument('--dev')
+    p.add_argument('--port', type=int)
+    p.add_argument('--reporter')
+    p.add_argument('--recv-size', type=int, default=8192)
+    p.add_argument('--timeout', type=float, default=20)
+    p.add_argument('--after', type=int, default=3)
+    p.add_argument('--action')
+    p.add_argument('--seconds', type=float, default=5)
+    p.add_argument('--stable', default='')
+    p.add_argument('--file')
+    args = p.parse_args()
+
+    if args.cmd == 'parse-mon':
+        for ev in cmd_parse_mon(args):
+            print(json.dumps(ev))
+        return 0
+
+    attrs, cmds = load_spec(args.ksrc, args.spec_cache)
+    handler = {'dump': cmd_dump, 'diagnose': cmd_diagnose,
+               'trample': cmd_trample, 'list-loop': cmd_list_loop}
+    try:
+        g = Genl('devlink', args.timeout, args.recv_size)
+        res = handler[args.cmd](g, attrs, cmds, args)
+    except (socket.timeout, TimeoutError, subprocess.TimeoutExpired) as e:
+        res = {'ok': False, 'timeout': str(e) or 'timed out'}
+    except ValueError as e:
+        res = {'ok': False, 'malformed': str(e)}
+    except NlErr as e:
+        res = e.as_dict()
+        res['during'] = 'devlink family lookup'
+    except OSError as e:
+        res = {'ok': False, 'oserror': str(e)}
+    print(json.dumps(res))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
+PYEOF
+}
+
+main()
+{
+	local why t
+
+	load_expected_errors
+	KSRC=${KSRC:-$(find_ksrc)}
+	if ! why=$(prerequisites); then
+		echo "TEST: devlink_health_prerequisites  [SKIP]"
+		echo "    $why"
+		exit $ksft_skip
+	fi
+	TMP=$(mktemp -d) || exit 1
+	HELPER=$TMP/devlink_health_nl.py
+	trap cleanup EXIT
+	trap 'exit 1' INT TERM
+	write_helper
+
+	if [[ -e $DEV_SYSFS ]]; then
+		echo "# removing a netdevsim$NSIM_ID left over by an earlier run"
+		echo "$NSIM_ID" > "$NSIM_BUS/del_device"
+	fi
+
+	for t in ${TESTS:-$ALL_TESTS}; do
+		run_test "$t"
+	done
+	exit $EXIT_STATUS
+}
+
+main "$@"
