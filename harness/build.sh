@@ -15,6 +15,7 @@ out=$(out_dir "$tree" "$cfg")
 fragments=("$LAB_ROOT/config/base.config")
 [[ $cfg == debug ]] && fragments+=("$LAB_ROOT/config/debug.config")
 [[ $cfg == kcsan ]] && fragments+=("$LAB_ROOT/config/kcsan.config")
+[[ $cfg == bench ]] && fragments+=("$LAB_ROOT/config/bench.config")
 
 "$HARNESS/prepare-src.sh" "$tree" || exit 1
 
@@ -50,6 +51,10 @@ configure() {
 	log "configured $tree-$cfg"
 }
 
+# Two builds in one out dir would corrupt it: serialize them.
+mkdir -p "$out"
+exec 7>"$out/.lab-build-lock"
+flock -w 3600 7 || die "$out is locked by another build"
 configure
 t0=$(date +%s.%N)
 log "building $tree-$cfg (-j$JOBS)"

@@ -10,7 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 
 # KUnit suites that must have run; a missing one is a failure, not a pass.
-KUNIT_SUITES=(devlink_health_api)
+KUNIT_SUITES=(devlink_health_api devlink_health_fmsg devlink_health_state)
 VM_TIMEOUT=${VM_TIMEOUT:-2400}
 
 results=$WORK/check-results.txt
@@ -42,6 +42,16 @@ kernel=$("$HARNESS/build.sh" ours debug) || {
 	kernel=''
 }
 t_build=$(since "$t0")
+
+# The series must stay a real patch series: git am on pristine 6.12.
+if "$HARNESS/patches.sh" >"$WORK/patches.log" 2>&1; then
+	echo "PASS lab:series-git-am" | add
+else
+	echo "FAIL lab:series-git-am $(tail -1 "$WORK/patches.log")" | add
+fi
+
+# Every in-tree user of the health API still compiles against our core.
+"$HARNESS/compat.sh" | add
 
 if [[ -n $kernel ]]; then
 	echo "PASS lab:build ours-debug" | add

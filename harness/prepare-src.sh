@@ -9,6 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 
 tree=${1:?ours or baseline}
+mkdir -p "$WORK/src"
 pristine=$(src_dir pristine)
 dst=$(src_dir "$tree")
 
@@ -51,26 +52,90 @@ install_if_changed() {
 	cp "$1" "$2"
 }
 
+# Lab-only kernel code (the bench driver): lab-kernel/patches/*.patch and
+# every other file of lab-kernel/ at its kernel path. It goes into both
+# trees, after the series, and never into the series: patches.sh and
+# lint.sh only look at patches/ and overlay/.
+LAB_KERNEL=$LAB_ROOT/lab-kernel
+lab_patches() {
+	ls "$LAB_KERNEL"/patches/*.patch 2>/dev/null | sort
+}
+
+# Kernel code generated from a YNL spec (net/devlink/netlink_gen.[ch], ...)
+# is never part of the series. When the series touches a spec, every file
+# upstream generated from it in kernel mode is generated again, into the
+# stage, with the kernel's own generator and the arguments recorded in the
+# file (as tools/net/ynl/ynl-regen.sh does); sync_tree then rewrites it
+# only if its content changed. Debian's python has the yaml and jsonschema
+# modules deps.sh installs; the first python3 on PATH may not.
+YNL_PYTHON=${YNL_PYTHON:-/usr/bin/python3}
+
+# Files of the pristine tree generated in kernel mode from spec $1 (a path
+# in the tree), with their mode line: "path<TAB>source|header".
+ynl_kernel_outputs() {
+	local marker f kind
+	marker=$(printf '/*\t%s */' "$1")
+	(cd "$pristine" && grep -rlxF --include='*.[ch]' "$marker" net fs drivers kernel) |
+		while read -r f; do
+			kind=$(sed -n 's#^/\* YNL-GEN kernel \(source\|header\) \*/$#\1#p' "$pristine/$f")
+			[[ -n $kind ]] && printf '%s\t%s\n' "$f" "$kind"
+		done
+}
+
+ynl_regen() {
+	local stage=$1 root=$1.ynl spec f kind
+	local -a args
+
+	[[ -d $stage/Documentation/netlink/specs ]] || return 0
+	"$YNL_PYTHON" -c 'import yaml, jsonschema' 2>/dev/null ||
+		die "$YNL_PYTHON lacks yaml or jsonschema: run harness/deps.sh"
+	# The generator names its output after the spec's path below the
+	# directory holding MAINTAINERS, and validates it against the schema
+	# next to the specs: give it a tree of its own, staged files first.
+	rm -rf "$root"
+	mkdir -p "$root/Documentation/netlink"
+	touch "$root/MAINTAINERS"
+	cp -r "$pristine/Documentation/netlink/." "$root/Documentation/netlink/"
+	cp -r "$stage/Documentation/netlink/." "$root/Documentation/netlink/"
+	for spec in $(cd "$stage" && find Documentation/netlink/specs -name '*.yaml' | sort); do
+		while IFS=$'\t' read -r f kind; do
+			read -ra args < <(sed -n 's#^/\* YNL-ARG \(.*\) \*/$#\1#p' "$pristine/$f")
+			mkdir -p "$stage/$(dirname "$f")"
+			"$YNL_PYTHON" "$pristine/tools/net/ynl/ynl-gen-c.py" --mode kernel \
+				--"$kind" --spec "$root/$spec" "${args[@]}" -o "$stage/$f" ||
+				die "cannot generate $f from $spec"
+		done < <(ynl_kernel_outputs "$spec")
+	done
+	rm -rf "$root"
+}
+
 stage_tree() {
 	local stage=$1 f p
-	local -a series=()
+	local -a series=() lab=()
 
 	rm -rf "$stage"
 	mkdir -p "$stage"
-	[[ $tree == ours ]] || return 0
-	mapfile -t series < <(series_diffs)
-	for f in $(patched_files "${series[@]}"); do
+	[[ $tree == ours ]] && mapfile -t series < <(series_diffs)
+	mapfile -t lab < <(lab_patches)
+	for f in $(patched_files "${series[@]}" "${lab[@]}"); do
 		if [[ -e $pristine/$f ]]; then
 			mkdir -p "$stage/$(dirname "$f")"
 			cp "$pristine/$f" "$stage/$f"
 			chmod u+w "$stage/$f"
 		fi
 	done
-	for p in "${series[@]}"; do
+	for p in "${series[@]}" "${lab[@]}"; do
 		patch -s -p1 -d "$stage" --no-backup-if-mismatch <"$p" ||
 			die "patch does not apply: $p"
 	done
-	cp -r "${OVERLAY:-$LAB_ROOT/overlay}/." "$stage/"
+	if [[ $tree == ours ]]; then
+		cp -r "${OVERLAY:-$LAB_ROOT/overlay}/." "$stage/"
+		ynl_regen "$stage"
+	fi
+	if [[ -d $LAB_KERNEL ]]; then
+		tar -C "$LAB_KERNEL" --exclude=./patches -cf - . | tar -C "$stage" -xf - ||
+			die "cannot stage $LAB_KERNEL"
+	fi
 }
 
 sync_tree() {
@@ -96,6 +161,10 @@ sync_tree() {
 	echo "$changed"
 }
 
+# Builds of one tree (check, lint, bench, compat) may run side by side:
+# the tree is rewritten under a lock.
+exec 8>"$WORK/src/.lock-$tree"
+flock -w 600 8 || die "src/$tree is locked"
 unpack_pristine
 if [[ ! -f $dst/.lab-copied ]]; then
 	t0=$(date +%s.%N)

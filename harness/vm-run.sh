@@ -43,6 +43,11 @@ cmdline+=" softlockup_panic=0 $args"
 # oops=panic: an oops leaves the guest unusable anyway; panicking ends qemu
 # at once (-no-reboot) instead of waiting for the timeout.
 
+# One VM at a time on this machine: two TCG guests on 2 cores make both
+# too slow to trust their timeouts. The wait is bounded too.
+exec 9>"${VM_LOCK:-/tmp/devlink-health-lab-vm.lock}"
+flock -w "${VM_LOCK_WAIT:-3600}" 9 || die "another VM held the lab VM lock for too long"
+
 t0=$(date +%s.%N)
 timeout -k 10 "$tmo" qemu-system-x86_64 \
 	-accel tcg,thread=multi -cpu max -smp 2 -m 2G \
