@@ -1128,10 +1128,11 @@ static void devlink_fmsg_test_resume_same_stream(struct kunit *test)
 		devlink_fmsg_string_pair_put(fmsg, name + i % 3, name);
 		devlink_fmsg_bool_pair_put(fmsg, "b", i & 1);
 		devlink_fmsg_u8_pair_put(fmsg, "u8", i);
+		/* up to 600 bytes: every item fits a 1 KiB message */
 		if (i % 50 == 0)
 			devlink_fmsg_binary_pair_put(fmsg, "bin",
-						     fmsg_test_pattern(test, i * 11),
-						     i * 11);
+						     fmsg_test_pattern(test, i * 3),
+						     i * 3);
 		devlink_fmsg_obj_nest_end(fmsg);
 		devlink_fmsg_pair_nest_end(fmsg);
 	}

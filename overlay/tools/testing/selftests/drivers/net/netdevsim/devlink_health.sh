@@ -749,7 +749,8 @@ health_grace_period_blocks_auto_recover()
 {
 	local attempt t0 t1 e0 r0 rc
 
-	must dl health set "$DL" reporter dummy grace_period 500 || return
+	# 10 s, not less: under TCG with KASAN one report takes about 1 s.
+	must dl health set "$DL" reporter dummy grace_period 10000 || return
 	for attempt in 1 2 3; do
 		e0=$(rep_field "$DL" dummy error)
 		r0=$(rep_field "$DL" dummy recover)
@@ -758,24 +759,26 @@ health_grace_period_blocks_auto_recover()
 		knob "$H/break_health" "within grace period"
 		rc=$?
 		t1=$(now_ms)
-		if ((t1 - t0 >= 400)); then
+		if ((t1 - t0 >= 9000)); then
 			# too slow to land inside the grace period: start over
 			note "attempt $attempt: second report took until $((t1 - t0)) ms"
 			must dl health recover "$DL" reporter dummy || return
-			sleep 0.6
+			sleep 10
 			continue
 		fi
 		if ((rc == 0)); then
-			fail "report $((t1 - t0)) ms after a recovery, grace period 500 ms: recovered"
+			fail "report $((t1 - t0)) ms after a recovery," \
+				"grace period 10 s: recovered"
 			return
 		fi
 		[[ $KNOB_ERR == "Operation canceled" ]] ||
-			fail "report within grace period: '$KNOB_ERR', expected 'Operation canceled'"
+			fail "report within grace period: '$KNOB_ERR'," \
+				"expected 'Operation canceled'"
 		expect_rep "$DL" dummy state=error error=$((e0 + 2)) \
 			recover=$((r0 + 1))
 		return
 	done
-	skip "machine too slow to report twice within 400 ms"
+	skip "machine too slow to report twice within 9 s"
 }
 
 health_grace_period_expiry_allows_auto_recover()
@@ -987,15 +990,23 @@ port_reporters_listed()
 	ports=$(jq -r --arg dl "$DL/" '.port | keys[] | select(startswith($dl))' \
 		<<<"$out" 2>/dev/null | sed 's|.*/||' | sort -n)
 	[[ -n $ports ]] || { fail "no port of $DL: $(oneline "$out")"; return; }
-	out=$(dl -j health show 2>&1)
+	# YNL, not the devlink tool: iproute2 6.1 files port 0's reporters
+	# under the device handle in its output.
+	if ! out=$(ynl --dump health-reporter-get --output-json \
+			--json "$(ynl_id)" 2>&1); then
+		fail "YNL health-reporter-get dump: $(oneline "$out")"
+		return
+	fi
 	for p in $ports; do
-		got=$(jq -r --arg h "$DL/$p" '.health[$h] // [] | map(.reporter) | join(",")' \
+		got=$(jq -r --argjson p "$p" '[.[] | select(.["port-index"] == $p)
+			| .["health-reporter"]["health-reporter-name"]] | join(",")' \
 			<<<"$out")
 		[[ $got == port_dummy ]] ||
 			fail "port $p lists reporters '$got', expected 'port_dummy'"
 		expect_rep "$DL/$p" port_dummy state=healthy
 	done
-	got=$(jq -r --arg h "$DL" '.health[$h] // [] | map(.reporter) | sort | join(",")' \
+	got=$(jq -r '[.[] | select(has("port-index") | not)
+		| .["health-reporter"]["health-reporter-name"]] | sort | join(",")' \
 		<<<"$out")
 	[[ $got == "dummy,empty,noop" ]] ||
 		fail "device lists reporters '$got', expected 'dummy,empty,noop'"
@@ -1199,7 +1210,8 @@ notifications_in_order()
 		| "\(.state)/\(.error)/\(.recover)"' | tr '\n' ' ')
 	want="error/1/0 healthy/1/1 error/1/1 healthy/1/2 error/2/2 healthy/2/3 "
 	[[ $got == "$want" ]] ||
-		fail "events (state/error/recover): got '$got', expected '$want'"
+		fail "events (state/error/recover): got '$got'," \
+			"expected '$want'; devlink mon printed: $(oneline "$(cat "$mon")")"
 }
 
 #
@@ -1926,12 +1938,18 @@ def cmd_parse_mon(args):
     with open(args.file, errors='replace') as f:
         text = f.read()
     events = []
-    for rec in re.split(r'(?m)^(?=\[)', text):
+    handle = None
+    # iproute2 6.1 groups consecutive events of one handle: the second one
+    # starts indented, without the handle. Split on every event tag and
+    # inherit the handle of the previous event when it is left out.
+    for rec in re.split(r'(?=\[health,)', text):
         flat = ' '.join(rec.split())
-        m = re.match(r'\[health,(\S+)\] (\S+?):? reporter (\S+)', flat)
+        m = re.match(r'\[health,(\S+)\] (?:(\S+?):? )?reporter (\S+)',
+                     flat)
         if not m:
             continue
-        ev = {'cmd': m.group(1), 'handle': m.group(2),
+        handle = m.group(2) or handle
+        ev = {'cmd': m.group(1), 'handle': handle,
               'reporter': m.group(3)}
         for key, pat in (('state', r'\S+'), ('error', r'\d+'),
                          ('recover', r'\d+')):
