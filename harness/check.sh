@@ -62,6 +62,8 @@ if [[ -n $kernel ]]; then
 		"$HARNESS/guest-check.sh" "$(src_dir ours)"
 	t_vm=$(since "$t0")
 	"$HARNESS/results.sh" "$WORK/runs/check" "${KUNIT_SUITES[@]}" >>"$results"
+	grep '^### selftest time' "$WORK/runs/check/output.log" 2>/dev/null |
+		sed 's/^### selftest time /[lab] selftest time: /' >&2
 fi
 
 echo

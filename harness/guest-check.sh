@@ -13,10 +13,12 @@ SELFTEST_TIMEOUT=${SELFTEST_TIMEOUT:-900}
 run_selftest() {
 	local name=$1 dir=$2
 	shift 2
+	local t0=$SECONDS rc
 	echo "### selftest begin $name"
 	(cd "$dir" && timeout -k 10 "$SELFTEST_TIMEOUT" "$@")
-	local rc=$?
+	rc=$?
 	echo "### selftest end $name rc=$rc"
+	echo "### selftest time $name $((SECONDS - t0)) s"
 }
 
 kmemleak_scan() {
