@@ -33,5 +33,8 @@ patches:
 bench:
 	$(H)/bench.sh
 
+kcsan:
+	$(H)/kcsan.sh
+
 clean:
 	rm -rf build

@@ -138,7 +138,15 @@ if [[ -n $BENCH_DOC ]]; then
 		echo "Reads use a 4 KiB receive buffer (libmnl's MNL_SOCKET_BUFFER_SIZE, what"
 		echo "the devlink tool uses, so netlink sizes the dump messages to it) and a"
 		echo "32 KiB one; a read counts as done only after NLMSG_DONE and after"
-		echo "checking it received every value."
+		echo "checking it received every value. The guests time with the TSC"
+		echo "(tsc_early_khz= from the host, tsc=reliable): a busy host otherwise"
+		echo "makes them fall back to jiffies."
+		echo
+		echo "Rows marked profile and calibration are not workloads of the issue:"
+		echo "the profile rows time the cheapest driver API calls (what a report"
+		echo "costs beyond the call), the calibration rows time identical code in"
+		echo "both kernels (kernel primitives), so their ratio shows how much"
+		echo "code layout and host noise move a figure in this run."
 		echo
 		echo '```'
 		kernels

@@ -11,7 +11,7 @@
 
 # KUnit suites that must have run; a missing one is a failure, not a pass.
 KUNIT_SUITES=(devlink_health_api devlink_health_fmsg devlink_health_state)
-VM_TIMEOUT=${VM_TIMEOUT:-2400}
+VM_TIMEOUT=${VM_TIMEOUT:-4500}
 
 results=$WORK/check-results.txt
 : >"$results"

@@ -8,7 +8,7 @@
 KSRC=${1:?kernel source tree}
 NSIM=$KSRC/tools/testing/selftests/drivers/net/netdevsim
 OURS=${2:-$NSIM}
-SELFTEST_TIMEOUT=${SELFTEST_TIMEOUT:-900}
+SELFTEST_TIMEOUT=${SELFTEST_TIMEOUT:-1800}
 
 run_selftest() {
 	local name=$1 dir=$2

@@ -45,11 +45,17 @@ patched_files() {
 	done | sort -u
 }
 
-# Copy $1 (a staged file) over $2 only if the content differs.
+# Copy $1 (a staged file) over $2 only if the content differs; a mode
+# change alone (a test made executable) is applied without a copy.
 install_if_changed() {
-	cmp -s "$1" "$2" && return 1
+	if cmp -s "$1" "$2"; then
+		[[ $(stat -c %a "$1") == "$(stat -c %a "$2")" ]] && return 1
+		chmod --reference="$1" "$2"
+		return 0
+	fi
 	mkdir -p "$(dirname "$2")"
 	cp "$1" "$2"
+	chmod --reference="$1" "$2"
 }
 
 # Lab-only kernel code (the bench driver): lab-kernel/patches/*.patch and

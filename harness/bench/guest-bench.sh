@@ -43,6 +43,34 @@ hb() { # workload extra-tags hbclient-args...
 
 knob() { echo "$2" >"$DBG/$1"; }
 
+# Identical code on every kernel: what a few primitives cost in this VM
+# (a cost model for the report path) and how noisy the run is.
+primitives() {
+	local i
+	note "primitives: $REPORTS rounds each"
+	for ((i = 0; i < REPS; i++)); do
+		if knob primitives "$REPORTS"; then
+			emit "w=prim rep=$i $(cat "$DBG/result")"
+		else
+			emit "w=prim error=write_failed"
+		fi
+	done
+}
+
+# The cheapest driver API calls, timed like the reports: a profile of what
+# a bare report costs beyond the call itself.
+api_cost() {
+	local i
+	note "driver API calls: $REPORTS each"
+	for ((i = 0; i < REPS; i++)); do
+		if knob api "$REPORTS"; then
+			emit "w=api rep=$i $(cat "$DBG/result")"
+		else
+			emit "w=api error=write_failed"
+		fi
+	done
+}
+
 report_cost() {
 	local r i
 	for r in bare full; do
@@ -121,7 +149,9 @@ if [[ $clock != tsc ]]; then
 	emit "w=setup error=clocksource_$clock"
 	exit 1
 fi
+primitives
 report_cost
+api_cost
 dumps
 diagnose
 get_all

@@ -46,7 +46,7 @@ function fig(v, unit) {
 		return "n/a"
 	if (v == "error" || v == "short")
 		return v
-	if (unit == "ns/report" || unit == "B/elem")
+	if (unit == "ns/report" || unit == "B/elem" || unit == "ns/op")
 		return sprintf("%.1f", v)
 	if (unit == "exp")
 		return sprintf("%.2f", v)
@@ -85,6 +85,18 @@ $1 == "w=topology" { topo[tree] = $0; next }
 		bad[tree, w] = "error"
 		next
 	}
+	if (w == "prim") {
+		split("call irq spin irqsave strscpy", pn, " ")
+		for (i = 1; i in pn; i++)
+			add(tree, "prim_" pn[i], kv(pn[i] "_ps") / 1000)
+		next
+	}
+	if (w == "api") {
+		split("priv recovery_done state_update", pn, " ")
+		for (i = 1; i in pn; i++)
+			add(tree, "api_" pn[i], kv(pn[i] "_ps") / 1000)
+		next
+	}
 	ns = kv("ns")
 	if (ns == "")
 		next
@@ -118,6 +130,10 @@ $1 == "w=topology" { topo[tree] = $0; next }
 END {
 	row("report_bare", "report, reporter without ops (N=" N ")", "ns/report", 1)
 	row("report_full", "report, reporter with dump+recover (N=" N ")", "ns/report", 1)
+	# profile of the report path: the cheapest API calls (not targets)
+	row("api_priv", "  profile: devlink_health_reporter_priv()", "ns/op", 0)
+	row("api_recovery_done", "  profile: ..._recovery_done()", "ns/op", 0)
+	row("api_state_update", "  profile: ..._state_update(), no change", "ns/op", 0)
 	split(SIZES, sz, " ")
 	for (i = 1; i in sz; i++) {
 		t = int(sz[i] / 1000) "k"
@@ -139,6 +155,12 @@ END {
 	}
 	row("diagnose_" DIAG, "DIAGNOSE " DIAG " x obj{u32 pair}", "ms", 1)
 	row("get_all", "GET all reporters (" TOPO ")", "ms", 1)
+	# same code on both kernels: ratios near 1 say the run was quiet
+	row("prim_call", "calibration: empty function call", "ns/op", 0)
+	row("prim_irq", "calibration: local_irq_save+restore", "ns/op", 0)
+	row("prim_spin", "calibration: raw_spin_lock+unlock", "ns/op", 0)
+	row("prim_irqsave", "calibration: raw_spin_lock_irqsave+unlock", "ns/op", 0)
+	row("prim_strscpy", "calibration: strscpy of 5 chars", "ns/op", 0)
 
 	for (tt = 1; tt <= 2; tt++) {
 		tree = tt == 1 ? "baseline" : "ours"

@@ -14,27 +14,50 @@
  * 2. &devlink_health_reporter.dump_lock (mutex) protects the stored dump:
  *    the fmsg, its timestamps and the dump generation. It nests inside
  *    the instance lock.
- * 3. &devlink_health_reporter.state_lock (spinlock, IRQ safe) protects the
- *    report-path state: health state, counters, last recovery time and the
- *    recovery policy (&devlink_health_config). It is the innermost lock;
+ * 3. &devlink_health_reporter.state_lock (raw spinlock, IRQ safe) protects
+ *    the report-path state: health state, counters, last recovery time,
+ *    the recovery policy (&devlink_health_config), the work left to the
+ *    deferred work and the last message. It is the innermost lock;
  *    nothing sleeps under it. Driver calls that only touch this state
- *    (recovery_done) may therefore come from any context.
+ *    (recovery_done, report_nowait) may therefore come from any context.
  *
- * devlink_health_report() itself sleeps: it sends a notification, then
- * takes the instance lock for the automatic dump and recovery. The driver
- * must not hold the instance lock when it reports.
+ * Two ways to report, one state machine: both enter the error state and
+ * decide about recovery in devlink_health_enter_error(), under the state
+ * lock, with the same gate (devlink_health_recover_gate()).
  *
- * Lifetime: a reporter lives from create to destroy. The driver must not
- * report, update the state or call recovery_done on a reporter that it
- * is destroying or has destroyed; the core keeps no reference of its own
- * across a dropped instance lock.
+ * - devlink_health_report() does the rest at once: it sends a
+ *   notification, then takes the instance lock for the automatic dump and
+ *   recovery, and returns the outcome. It sleeps, and the driver must not
+ *   hold the instance lock.
+ * - devlink_health_report_nowait() records the error and leaves the
+ *   notification, the dump and the recovery to the reporter's deferred
+ *   work, which runs them in process context under the instance lock,
+ *   like a synchronous report does. It never sleeps, allocates nothing
+ *   and takes no lock but the state lock. While a recovery it decided is
+ *   queued or running, reports coalesce into it.
+ *
+ * Lifetime: a driver uses a reporter from create to destroy, and must not
+ * report, update the state or call recovery_done on a reporter that it is
+ * destroying or has destroyed. The reporter itself is reference counted:
+ * create holds one reference, dropped by destroy, and each queued run of
+ * the deferred work holds one. Destroy, under the instance lock, never
+ * waits for the deferred work, which takes that lock: it marks the
+ * reporter dead, cancels a run that has not started and drops the
+ * reporter's references; a run that has started finds the reporter dead
+ * once it gets the instance lock, calls no driver op and drops the last
+ * reference. The reporter holds a reference on its devlink instance until
+ * it is freed, so the instance lock is there to be taken.
  */
 
 #include <linux/atomic.h>
+#include <linux/init.h>
 #include <linux/jiffies.h>
 #include <linux/ktime.h>
 #include <linux/lockdep.h>
+#include <linux/refcount.h>
 #include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/workqueue.h>
 #include <kunit/static_stub.h>
 #include <kunit/visibility.h>
 #include <trace/events/devlink.h>
@@ -48,6 +71,39 @@
  * u64 does not wrap.
  */
 static atomic64_t devlink_health_reporter_last_id = ATOMIC64_INIT(0);
+
+/*
+ * Runs the deferred work of every reporter. Unbound: a run may wait long
+ * for an instance lock (a firmware flash holds it for minutes) and must
+ * not hold up per-CPU work meanwhile. Set once at boot; should that fail,
+ * reporters fall back to system_unbound_wq.
+ */
+static struct workqueue_struct *devlink_health_wq;
+
+static int __init devlink_health_init(void)
+{
+	devlink_health_wq = alloc_workqueue("devlink_health", WQ_UNBOUND, 0);
+	return devlink_health_wq ? 0 : -ENOMEM;
+}
+subsys_initcall(devlink_health_init);
+
+static struct workqueue_struct *devlink_health_deferred_wq(void)
+{
+	return devlink_health_wq ?: system_unbound_wq;
+}
+
+/**
+ * devlink_health_deferred_flush() - wait for the deferred work queued so far
+ *
+ * For the KUnit suite, which checks what deferred reports did.
+ *
+ * Context: process context, may sleep; no instance lock held.
+ */
+VISIBLE_IF_KUNIT void devlink_health_deferred_flush(void)
+{
+	flush_workqueue(devlink_health_deferred_wq());
+}
+EXPORT_SYMBOL_IF_KUNIT(devlink_health_deferred_flush);
 
 /**
  * devlink_health_now() - the health core's clock
@@ -66,24 +122,44 @@ VISIBLE_IF_KUNIT unsigned long devlink_health_now(void)
 EXPORT_SYMBOL_IF_KUNIT(devlink_health_now);
 
 /*
- * The grace period is a u64 of ms from user space; msecs_to_jiffies()
- * takes an unsigned int. Saturate rather than truncate, so a huge period
- * means "very long" and not a random short one.
+ * The grace and burst periods are u64 of ms from user space;
+ * msecs_to_jiffies() takes an unsigned int. Saturate rather than truncate,
+ * so a huge period means "very long" and not a random short one. Two
+ * saturated periods still add up without overflowing an unsigned long.
  */
-static unsigned long devlink_health_grace_jiffies(u64 graceful_period)
+static unsigned long devlink_health_period_jiffies(u64 period_ms)
 {
-	return msecs_to_jiffies(min_t(u64, graceful_period, UINT_MAX));
+	return msecs_to_jiffies(min_t(u64, period_ms, UINT_MAX));
+}
+
+/*
+ * Is @now inside the burst window that the recovery at @last_recovery_ts
+ * opened? There is no window before the first recovery, nor without a
+ * burst period. The window is [last, last + burst): at its end the grace
+ * period starts. Unsigned differences stay right across a jiffies wrap.
+ */
+static bool devlink_health_in_burst(u64 recovery_count,
+				    unsigned long last_recovery_ts,
+				    u64 burst_period, unsigned long now)
+{
+	return recovery_count &&
+	       now - last_recovery_ts < devlink_health_period_jiffies(burst_period);
 }
 
 /**
  * devlink_health_recover_gate() - decide what a report does about recovery
  * @gate: state copied when the report moved the reporter to error
- * @now: current time, in jiffies
+ * @now: current time, in jiffies, not before @gate->last_recovery_ts
  *
- * Pure function of its inputs. The elapsed time is computed as an unsigned
- * difference, which stays right across a jiffies wrap. The grace period
- * ends exactly @gate->graceful_period ms after the last recovery: a report
- * at that instant may recover again.
+ * Pure function of its inputs. After a recovery, further automatic
+ * recoveries are allowed during the burst window (@gate->burst_period ms
+ * from the recovery that opened it), then refused during the grace period
+ * (@gate->graceful_period ms from the end of that window), then allowed
+ * again. Without a burst period the grace period follows the last
+ * recovery. Each period ends exactly when its length has elapsed: a report
+ * at the end of the grace period may recover, one at the end of the burst
+ * window may not. Elapsed times are unsigned differences, right across a
+ * jiffies wrap.
  *
  * Context: any.
  * Return: the verdict, see enum devlink_health_gate_verdict.
@@ -92,13 +168,24 @@ VISIBLE_IF_KUNIT enum devlink_health_gate_verdict
 devlink_health_recover_gate(const struct devlink_health_gate *gate,
 			    unsigned long now)
 {
-	unsigned long grace = devlink_health_grace_jiffies(gate->graceful_period);
+	unsigned long elapsed, burst, grace;
 
 	if (!gate->auto_recover)
 		return DEVLINK_HEALTH_GATE_MANUAL;
 	if (gate->prev_state != DEVLINK_HEALTH_REPORTER_STATE_HEALTHY)
-		return DEVLINK_HEALTH_GATE_UNRECOVERED;
-	if (gate->recovery_count && now - gate->last_recovery_ts < grace)
+		return gate->recover_inflight ? DEVLINK_HEALTH_GATE_COALESCED :
+						DEVLINK_HEALTH_GATE_UNRECOVERED;
+	if (!gate->recovery_count)
+		return DEVLINK_HEALTH_GATE_RECOVER;
+	if (devlink_health_in_burst(gate->recovery_count,
+				    gate->last_recovery_ts,
+				    gate->burst_period, now))
+		return DEVLINK_HEALTH_GATE_RECOVER;
+
+	elapsed = now - gate->last_recovery_ts;
+	burst = devlink_health_period_jiffies(gate->burst_period);
+	grace = devlink_health_period_jiffies(gate->graceful_period);
+	if (elapsed - burst < grace)
 		return DEVLINK_HEALTH_GATE_GRACE;
 	return DEVLINK_HEALTH_GATE_RECOVER;
 }
@@ -146,6 +233,28 @@ devlink_health_reporter_find(struct devlink *devlink,
 	return NULL;
 }
 
+static void devlink_health_reporter_free(struct devlink_health_reporter *reporter)
+{
+	if (reporter->dump_fmsg)
+		devlink_fmsg_free(reporter->dump_fmsg);
+	mutex_destroy(&reporter->dump_lock);
+	devlink_put(reporter->devlink);
+	kfree(reporter);
+}
+
+/*
+ * Drop a reference; the last one frees the reporter. Only destroy and the
+ * deferred work hold references, both in process context.
+ */
+static void devlink_health_reporter_put(struct devlink_health_reporter *reporter)
+{
+	might_sleep();
+	if (refcount_dec_and_test(&reporter->refcount))
+		devlink_health_reporter_free(reporter);
+}
+
+static void devlink_health_deferred_work(struct work_struct *work);
+
 static struct devlink_health_reporter *
 devlink_health_reporter_new(struct devlink *devlink, struct devlink_port *port,
 			    const struct devlink_health_reporter_ops *ops,
@@ -163,13 +272,20 @@ devlink_health_reporter_new(struct devlink *devlink, struct devlink_port *port,
 	reporter = kzalloc(sizeof(*reporter), GFP_KERNEL);
 	if (!reporter)
 		return ERR_PTR(-ENOMEM);
+	/* the instance is alive while its lock is held: this cannot fail */
+	if (WARN_ON(!devlink_try_get(devlink))) {
+		kfree(reporter);
+		return ERR_PTR(-ENODEV);
+	}
 
 	reporter->id = atomic64_inc_return(&devlink_health_reporter_last_id);
 	reporter->ops = ops;
 	reporter->priv = priv;
 	reporter->devlink = devlink;
 	reporter->devlink_port = port;
-	spin_lock_init(&reporter->state_lock);
+	refcount_set(&reporter->refcount, 1);
+	INIT_WORK(&reporter->deferred_work, devlink_health_deferred_work);
+	raw_spin_lock_init(&reporter->state_lock);
 	reporter->health_state = DEVLINK_HEALTH_REPORTER_STATE_HEALTHY;
 	reporter->cfg.graceful_period = graceful_period;
 	reporter->cfg.auto_recover = !!ops->recover;
@@ -286,22 +402,32 @@ EXPORT_SYMBOL_GPL(devlink_health_reporter_create);
 
 /**
  * devl_health_reporter_destroy() - destroy a health reporter
- * @reporter: the reporter; freed on return, with its stored dump
+ * @reporter: the reporter; the driver must not use it any more on return
  *
  * The instance lock excludes every netlink operation, so none is using
- * the reporter. The driver must have stopped reporting on it.
+ * the reporter, and no driver op of it is running or will run: deferred
+ * work that did not start is cancelled, deferred work that started waits
+ * for the instance lock and then finds the reporter dead. The driver must
+ * have stopped reporting on it. The memory, with the stored dump, is freed
+ * here or, if a deferred run still holds it, when that run ends.
  *
- * Context: process context, instance lock held.
+ * Context: process context, instance lock held. Does not wait for the
+ * deferred work.
  */
 void devl_health_reporter_destroy(struct devlink_health_reporter *reporter)
 {
 	devl_assert_locked(reporter->devlink);
 
 	list_del(&reporter->list);
-	if (reporter->dump_fmsg)
-		devlink_fmsg_free(reporter->dump_fmsg);
-	mutex_destroy(&reporter->dump_lock);
-	kfree(reporter);
+	reporter->dead = true;
+	/*
+	 * cancel_work_sync() here could deadlock: a started run waits for
+	 * the instance lock we hold. Only a run that has not started is
+	 * cancelled, and its reference dropped on its behalf.
+	 */
+	if (cancel_work(&reporter->deferred_work))
+		devlink_health_reporter_put(reporter);
+	devlink_health_reporter_put(reporter);
 }
 EXPORT_SYMBOL_GPL(devl_health_reporter_destroy);
 
@@ -335,7 +461,7 @@ void devlink_health_reporter_snapshot(struct devlink_health_reporter *reporter,
 {
 	unsigned long flags;
 
-	spin_lock_irqsave(&reporter->state_lock, flags);
+	raw_spin_lock_irqsave(&reporter->state_lock, flags);
 	snap->state = reporter->health_state;
 	snap->error_count = reporter->error_count;
 	snap->recovery_count = reporter->recovery_count;
@@ -343,7 +469,7 @@ void devlink_health_reporter_snapshot(struct devlink_health_reporter *reporter,
 	snap->dump_stored = !!reporter->dump_fmsg;
 	snap->dump_ts = reporter->dump_ts;
 	snap->dump_real_ts = reporter->dump_real_ts;
-	spin_unlock_irqrestore(&reporter->state_lock, flags);
+	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
 }
 
 /**
@@ -358,9 +484,9 @@ void devlink_health_config_get(struct devlink_health_reporter *reporter,
 {
 	unsigned long flags;
 
-	spin_lock_irqsave(&reporter->state_lock, flags);
+	raw_spin_lock_irqsave(&reporter->state_lock, flags);
 	*cfg = reporter->cfg;
-	spin_unlock_irqrestore(&reporter->state_lock, flags);
+	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
 }
 
 /**
@@ -380,9 +506,9 @@ void devlink_health_config_set(struct devlink_health_reporter *reporter,
 	unsigned long flags;
 
 	devl_assert_locked(reporter->devlink);
-	spin_lock_irqsave(&reporter->state_lock, flags);
+	raw_spin_lock_irqsave(&reporter->state_lock, flags);
 	reporter->cfg = *cfg;
-	spin_unlock_irqrestore(&reporter->state_lock, flags);
+	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
 }
 
 /**
@@ -430,11 +556,11 @@ int devlink_health_dump_ensure(struct devlink_health_reporter *reporter,
 
 	ts = devlink_health_now();
 	real_ts = ktime_get_real_ns();
-	spin_lock_irqsave(&reporter->state_lock, flags);
+	raw_spin_lock_irqsave(&reporter->state_lock, flags);
 	reporter->dump_fmsg = fmsg;
 	reporter->dump_ts = ts;
 	reporter->dump_real_ts = real_ts;
-	spin_unlock_irqrestore(&reporter->state_lock, flags);
+	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
 	reporter->dump_gen++;
 	return 0;
 
@@ -462,10 +588,10 @@ void devlink_health_dump_clear(struct devlink_health_reporter *reporter)
 	devl_assert_locked(reporter->devlink);
 
 	mutex_lock(&reporter->dump_lock);
-	spin_lock_irqsave(&reporter->state_lock, flags);
+	raw_spin_lock_irqsave(&reporter->state_lock, flags);
 	fmsg = reporter->dump_fmsg;
 	reporter->dump_fmsg = NULL;
-	spin_unlock_irqrestore(&reporter->state_lock, flags);
+	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
 	if (fmsg)
 		reporter->dump_gen++;
 	mutex_unlock(&reporter->dump_lock);
@@ -474,12 +600,22 @@ void devlink_health_dump_clear(struct devlink_health_reporter *reporter)
 		devlink_fmsg_free(fmsg);
 }
 
-/* Count a recovery and start its grace period. */
+/*
+ * Count a recovery. Outside a burst window it opens one, or starts the
+ * grace period when there is no burst period; inside a window it belongs
+ * to the burst, whose window and following grace period keep counting
+ * from the recovery that opened it.
+ */
 static void devlink_health_count_recovery(struct devlink_health_reporter *reporter)
 {
+	unsigned long now = devlink_health_now();
+
 	lockdep_assert_held(&reporter->state_lock);
+	if (!devlink_health_in_burst(reporter->recovery_count,
+				     reporter->last_recovery_ts,
+				     reporter->cfg.burst_period, now))
+		reporter->last_recovery_ts = now;
 	reporter->recovery_count++;
-	reporter->last_recovery_ts = devlink_health_now();
 }
 
 /**
@@ -487,8 +623,9 @@ static void devlink_health_count_recovery(struct devlink_health_reporter *report
  *	performed on its own
  * @reporter: the reporter
  *
- * Counts the recovery and starts its grace period. The health state is
- * left alone; use devlink_health_reporter_state_update() for it.
+ * Counts the recovery, which opens a burst window or starts the grace
+ * period like an automatic recovery does. The health state is left
+ * alone; use devlink_health_reporter_state_update() for it.
  *
  * Context: any; takes @reporter's state_lock.
  */
@@ -497,9 +634,9 @@ devlink_health_reporter_recovery_done(struct devlink_health_reporter *reporter)
 {
 	unsigned long flags;
 
-	spin_lock_irqsave(&reporter->state_lock, flags);
+	raw_spin_lock_irqsave(&reporter->state_lock, flags);
 	devlink_health_count_recovery(reporter);
-	spin_unlock_irqrestore(&reporter->state_lock, flags);
+	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
 }
 EXPORT_SYMBOL_GPL(devlink_health_reporter_recovery_done);
 
@@ -509,9 +646,9 @@ devlink_health_state_get(struct devlink_health_reporter *reporter)
 	enum devlink_health_reporter_state state;
 	unsigned long flags;
 
-	spin_lock_irqsave(&reporter->state_lock, flags);
+	raw_spin_lock_irqsave(&reporter->state_lock, flags);
 	state = reporter->health_state;
-	spin_unlock_irqrestore(&reporter->state_lock, flags);
+	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
 	return state;
 }
 
@@ -520,10 +657,10 @@ static void devlink_health_recovered(struct devlink_health_reporter *reporter)
 {
 	unsigned long flags;
 
-	spin_lock_irqsave(&reporter->state_lock, flags);
+	raw_spin_lock_irqsave(&reporter->state_lock, flags);
 	devlink_health_count_recovery(reporter);
 	reporter->health_state = DEVLINK_HEALTH_REPORTER_STATE_HEALTHY;
-	spin_unlock_irqrestore(&reporter->state_lock, flags);
+	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
 }
 
 /**
@@ -566,28 +703,67 @@ int devlink_health_recover(struct devlink_health_reporter *reporter,
 	return 0;
 }
 
-/*
- * First step of a report: count the error, enter the error state and copy
- * what the recovery decision needs, in one critical section so that a
- * concurrent SET or recovery cannot be half seen.
+/**
+ * struct devlink_health_report_ctx - what the first step of a report decided
+ * @gate: the inputs of the recovery decision, copied from the reporter
+ * @now: when the decision was made, in jiffies
+ * @verdict: the decision
+ * @want_dump: auto-dump is on and no dump is stored; a hint only, checked
+ *	again under the dump lock, that saves taking the instance lock
  */
-static void devlink_health_report_enter_error(struct devlink_health_reporter *reporter,
-					      struct devlink_health_gate *gate,
-					      bool *want_dump)
-{
-	unsigned long flags;
+struct devlink_health_report_ctx {
+	struct devlink_health_gate gate;
+	unsigned long now;
+	enum devlink_health_gate_verdict verdict;
+	bool want_dump;
+};
 
-	spin_lock_irqsave(&reporter->state_lock, flags);
+/*
+ * First step of every report, synchronous or not: count the error, keep
+ * its message, enter the error state and decide about recovery, in one
+ * critical section so that a concurrent SET, recovery or report is never
+ * half seen. The time is read under the lock too, so that it is not
+ * before the last recovery it is compared with.
+ */
+static void devlink_health_enter_error(struct devlink_health_reporter *reporter,
+				       const char *msg,
+				       struct devlink_health_report_ctx *rc)
+{
+	struct devlink_health_gate *gate = &rc->gate;
+
+	lockdep_assert_held(&reporter->state_lock);
+
 	reporter->error_count++;
+	strscpy(reporter->last_msg, msg ?: "");
 	gate->prev_state = reporter->health_state;
 	gate->auto_recover = reporter->cfg.auto_recover;
+	gate->recover_inflight = reporter->recover_inflight;
 	gate->recovery_count = reporter->recovery_count;
 	gate->last_recovery_ts = reporter->last_recovery_ts;
 	gate->graceful_period = reporter->cfg.graceful_period;
-	/* a hint only, checked again under dump_lock; saves the instance lock */
-	*want_dump = reporter->cfg.auto_dump && !reporter->dump_fmsg;
+	gate->burst_period = reporter->cfg.burst_period;
+	rc->want_dump = reporter->cfg.auto_dump && !reporter->dump_fmsg;
 	reporter->health_state = DEVLINK_HEALTH_REPORTER_STATE_ERROR;
-	spin_unlock_irqrestore(&reporter->state_lock, flags);
+	rc->now = devlink_health_now();
+	rc->verdict = devlink_health_recover_gate(gate, rc->now);
+}
+
+/* Does the report go on to the dump and recovery, or is it cancelled? */
+static bool devlink_health_report_goes_on(const struct devlink_health_report_ctx *rc)
+{
+	return rc->verdict == DEVLINK_HEALTH_GATE_RECOVER ||
+	       rc->verdict == DEVLINK_HEALTH_GATE_MANUAL;
+}
+
+/* Trace a refused automatic recovery. Return: -ECANCELED. */
+static int devlink_health_report_cancel(struct devlink_health_reporter *reporter,
+					const struct devlink_health_report_ctx *rc)
+{
+	trace_devlink_health_recover_aborted(reporter->devlink,
+					     reporter->ops->name,
+					     DEVLINK_HEALTH_REPORTER_STATE_ERROR,
+					     rc->now - rc->gate.last_recovery_ts);
+	return -ECANCELED;
 }
 
 /* Dump errors are not the reporter's error: the report goes on. */
@@ -608,9 +784,15 @@ static void devlink_health_auto_dump(struct devlink_health_reporter *reporter,
  *
  * Counts the error, moves the reporter to the error state and tells
  * listeners. Then, unless the automatic recovery is refused because the
- * previous error was not recovered or the grace period of the last
- * recovery has not passed, stores a dump if auto-dump is on and none is
- * stored yet, and runs the recovery if auto-recover is on.
+ * previous error was not recovered or the grace period has not passed,
+ * stores a dump if auto-dump is on and none is stored yet, and runs the
+ * recovery if auto-recover is on. A report made while a recovery queued
+ * by devlink_health_report_nowait() is pending finds the previous error
+ * not recovered.
+ *
+ * Use it from process context without the instance lock, when the outcome
+ * of the recovery matters to the caller or the callbacks need @priv_ctx;
+ * from any other context, use devlink_health_report_nowait().
  *
  * Context: process context, may sleep; takes the instance lock, which the
  * caller must not hold.
@@ -620,41 +802,166 @@ static void devlink_health_auto_dump(struct devlink_health_reporter *reporter,
 int devlink_health_report(struct devlink_health_reporter *reporter,
 			  const char *msg, void *priv_ctx)
 {
-	enum devlink_health_gate_verdict verdict;
 	struct devlink *devlink = reporter->devlink;
-	struct devlink_health_gate gate;
-	unsigned long now;
-	bool want_dump;
+	struct devlink_health_report_ctx rc;
+	unsigned long flags;
 	int err = 0;
 
+	might_sleep();
 	WARN_ON(!msg);
 	trace_devlink_health_report(devlink, reporter->ops->name, msg);
-	devlink_health_report_enter_error(reporter, &gate, &want_dump);
+	raw_spin_lock_irqsave(&reporter->state_lock, flags);
+	devlink_health_enter_error(reporter, msg, &rc);
+	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
 	devlink_health_notify(reporter);
 
-	now = devlink_health_now();
-	verdict = devlink_health_recover_gate(&gate, now);
-	if (verdict == DEVLINK_HEALTH_GATE_UNRECOVERED ||
-	    verdict == DEVLINK_HEALTH_GATE_GRACE) {
-		trace_devlink_health_recover_aborted(devlink,
-						     reporter->ops->name,
-						     DEVLINK_HEALTH_REPORTER_STATE_ERROR,
-						     now - gate.last_recovery_ts);
-		return -ECANCELED;
-	}
+	if (!devlink_health_report_goes_on(&rc))
+		return devlink_health_report_cancel(reporter, &rc);
 	/* no instance lock when there is nothing to do under it */
-	if (!want_dump && verdict != DEVLINK_HEALTH_GATE_RECOVER)
+	if (!rc.want_dump && rc.verdict != DEVLINK_HEALTH_GATE_RECOVER)
 		return 0;
 
 	devl_lock(devlink);
-	if (want_dump)
+	if (rc.want_dump)
 		devlink_health_auto_dump(reporter, priv_ctx);
-	if (verdict == DEVLINK_HEALTH_GATE_RECOVER)
+	if (rc.verdict == DEVLINK_HEALTH_GATE_RECOVER)
 		err = devlink_health_recover(reporter, priv_ctx, NULL);
 	devl_unlock(devlink);
 	return err;
 }
 EXPORT_SYMBOL_GPL(devlink_health_report);
+
+/*
+ * Leave @todo (enum devlink_health_defer flags) to the deferred work. The
+ * first request since the last run started queues a new run, which holds
+ * a reference until it ends; the following ones join it.
+ */
+static void devlink_health_defer(struct devlink_health_reporter *reporter,
+				 unsigned int todo)
+{
+	lockdep_assert_held(&reporter->state_lock);
+
+	if (!reporter->deferred) {
+		/* a run clears @deferred as it starts: none is pending */
+		refcount_inc(&reporter->refcount);
+		queue_work(devlink_health_deferred_wq(), &reporter->deferred_work);
+	}
+	reporter->deferred |= todo;
+}
+
+/**
+ * devlink_health_report_nowait() - report an error from any context
+ * @reporter: the reporter
+ * @msg: human readable description, for the trace point; the reporter
+ *	keeps a copy, truncated to DEVLINK_HEALTH_MSG_LEN - 1 characters
+ *
+ * Does at once what needs no sleeping: emits the devlink_health_report
+ * trace event, counts the error, moves the reporter to the error state,
+ * copies @msg and decides about recovery with the same rules as
+ * devlink_health_report(). The notification, the automatic dump and the
+ * automatic recovery run later in a work item of the core, in process
+ * context with the instance lock held, as in a synchronous report; the
+ * dump and recover callbacks get a NULL priv_ctx, as for a request from
+ * user space. Reports made while an automatic recovery decided here is
+ * queued or running coalesce into it: K reports make an error count of K
+ * and one recovery. The outcome of the recovery shows in the reporter's
+ * state and counters, in a notification and in the
+ * devlink_health_recover_result trace event.
+ *
+ * Use it where devlink_health_report() must not be called: in hard or soft
+ * interrupt context, under a spinlock, with the instance lock held, or in
+ * a context that the instance's teardown waits for.
+ *
+ * Context: any but NMI. Never sleeps, allocates nothing and takes no lock
+ * but @reporter's state_lock; the instance lock may be held.
+ * Return: 0 when the error is recorded and the automatic recovery, if
+ * auto-recover is on, is queued or already under way; -ECANCELED when the
+ * automatic recovery was refused because the previous error was not
+ * recovered or the grace period has not passed.
+ */
+int devlink_health_report_nowait(struct devlink_health_reporter *reporter,
+				 const char *msg)
+{
+	unsigned int todo = DEVLINK_HEALTH_DEFER_NOTIFY;
+	struct devlink_health_report_ctx rc;
+	unsigned long flags;
+
+	WARN_ON_ONCE(!msg);
+	trace_devlink_health_report(reporter->devlink, reporter->ops->name,
+				    msg);
+
+	raw_spin_lock_irqsave(&reporter->state_lock, flags);
+	devlink_health_enter_error(reporter, msg, &rc);
+	if (rc.want_dump && devlink_health_report_goes_on(&rc))
+		todo |= DEVLINK_HEALTH_DEFER_DUMP;
+	if (rc.verdict == DEVLINK_HEALTH_GATE_RECOVER) {
+		todo |= DEVLINK_HEALTH_DEFER_RECOVER;
+		reporter->recover_inflight = true;
+	}
+	devlink_health_defer(reporter, todo);
+	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
+
+	if (rc.verdict == DEVLINK_HEALTH_GATE_UNRECOVERED ||
+	    rc.verdict == DEVLINK_HEALTH_GATE_GRACE)
+		return devlink_health_report_cancel(reporter, &rc);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(devlink_health_report_nowait);
+
+/*
+ * What reports left to the deferred work, in the order of a synchronous
+ * report: notify, dump, recover.
+ */
+static void devlink_health_deferred_run(struct devlink_health_reporter *reporter)
+{
+	unsigned long flags;
+	unsigned int todo;
+
+	devl_assert_locked(reporter->devlink);
+
+	raw_spin_lock_irqsave(&reporter->state_lock, flags);
+	todo = reporter->deferred;
+	reporter->deferred = 0;
+	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
+
+	if (todo & DEVLINK_HEALTH_DEFER_NOTIFY)
+		devlink_health_notify(reporter);
+	if (todo & DEVLINK_HEALTH_DEFER_DUMP)
+		devlink_health_auto_dump(reporter, NULL);
+	if (todo & DEVLINK_HEALTH_DEFER_RECOVER) {
+		/* the outcome shows in the state, the counters and the trace */
+		devlink_health_recover(reporter, NULL, NULL);
+		raw_spin_lock_irqsave(&reporter->state_lock, flags);
+		/*
+		 * A report that found the reporter healthy again has queued
+		 * the next recovery meanwhile: that one is in flight now.
+		 */
+		if (!(reporter->deferred & DEVLINK_HEALTH_DEFER_RECOVER))
+			reporter->recover_inflight = false;
+		raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
+	}
+}
+
+/*
+ * One run of a reporter's deferred work, holding a reference on it. The
+ * instance lock serializes it with destroy: a reporter destroyed while the
+ * run waited for the lock is dead, and none of its ops may run any more.
+ */
+static void devlink_health_deferred_work(struct work_struct *work)
+{
+	struct devlink_health_reporter *reporter;
+	struct devlink *devlink;
+
+	reporter = container_of(work, struct devlink_health_reporter,
+				deferred_work);
+	devlink = reporter->devlink;
+
+	devl_lock(devlink);
+	if (!reporter->dead)
+		devlink_health_deferred_run(reporter);
+	devl_unlock(devlink);
+	devlink_health_reporter_put(reporter);
+}
 
 /**
  * devlink_health_reporter_state_update() - set the health state
@@ -677,10 +984,10 @@ devlink_health_reporter_state_update(struct devlink_health_reporter *reporter,
 		    state != DEVLINK_HEALTH_REPORTER_STATE_ERROR))
 		return;
 
-	spin_lock_irqsave(&reporter->state_lock, flags);
+	raw_spin_lock_irqsave(&reporter->state_lock, flags);
 	old = reporter->health_state;
 	reporter->health_state = state;
-	spin_unlock_irqrestore(&reporter->state_lock, flags);
+	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
 	if (old == state)
 		return;
 

@@ -19,8 +19,10 @@
 
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/refcount.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 #include <net/devlink.h>
 
 struct sk_buff;
@@ -82,18 +84,45 @@ void devlink_fmsg_set_size_max(struct devlink_fmsg *fmsg, size_t size_max);
 
 /**
  * struct devlink_health_config - recovery policy a user can tune with SET
- * @graceful_period: minimum time, in ms, between two automatic recoveries
+ * @graceful_period: minimum time, in ms, between two automatic recoveries,
+ *	or, with a burst period, between the end of a burst window and the
+ *	next automatic recovery
+ * @burst_period: length, in ms, of the burst window that the first
+ *	recovery of a burst of errors opens: automatic recoveries are allowed
+ *	inside it, and the grace period starts when it closes. 0 (no window)
+ *	whenever @graceful_period is 0.
  * @auto_recover: run ops->recover from devlink_health_report()
  * @auto_dump: store a dump from devlink_health_report() if none is stored
  *
  * Kept as one struct so that SET replaces it as a whole under
  * &devlink_health_reporter.state_lock and a report never sees half of an
- * update. A later burst period joins it here.
+ * update.
  */
 struct devlink_health_config {
 	u64 graceful_period;
+	u64 burst_period;
 	bool auto_recover;
 	bool auto_dump;
+};
+
+/*
+ * Size, NUL included, of the copy of a report's message that a reporter
+ * keeps. The trace event of the report carries the message whole.
+ */
+#define DEVLINK_HEALTH_MSG_LEN	128
+
+/**
+ * enum devlink_health_defer - work a report leaves to the deferred work
+ * @DEVLINK_HEALTH_DEFER_NOTIFY: tell listeners about the reporter's state
+ * @DEVLINK_HEALTH_DEFER_DUMP: store a dump if auto-dump is on and none is
+ * @DEVLINK_HEALTH_DEFER_RECOVER: run the automatic recovery
+ *
+ * Flags in &devlink_health_reporter.deferred, run in this order.
+ */
+enum devlink_health_defer {
+	DEVLINK_HEALTH_DEFER_NOTIFY = BIT(0),
+	DEVLINK_HEALTH_DEFER_DUMP = BIT(1),
+	DEVLINK_HEALTH_DEFER_RECOVER = BIT(2),
 };
 
 /**
@@ -105,18 +134,41 @@ struct devlink_health_config {
  *	which GET dumps use as a stable resume key. Immutable.
  * @ops: driver callbacks. Immutable.
  * @priv: driver cookie. Immutable.
- * @devlink: owning instance. Immutable.
+ * @devlink: owning instance. Immutable. The reporter holds a reference on
+ *	it (devlink_try_get()) until it is freed, so that a run of
+ *	@deferred_work that outlives destroy can still take the instance lock.
  * @devlink_port: owning port, NULL for an instance reporter. Immutable.
- * @state_lock: protects the report-path state below. Taken with
- *	spin_lock_irqsave() because reports will be allowed from hard IRQ.
- *	Innermost lock: nothing sleeps or takes another lock under it.
+ * @refcount: one reference from create to destroy, plus one for each queued
+ *	run of @deferred_work; the last put frees the reporter
+ * @dead: set by destroy; under the instance lock. A run of @deferred_work
+ *	checks it once it holds that lock and, if set, does nothing.
+ * @deferred_work: does in process context, under the instance lock, what
+ *	devlink_health_report_nowait() cannot: notify, dump and recover
+ * @state_lock: protects the report-path state below. A raw spinlock taken
+ *	with IRQs disabled, because devlink_health_report_nowait() takes it
+ *	in any context, hard IRQ included, PREEMPT_RT included. Innermost
+ *	lock: nothing sleeps under it and the only lock taken under it is
+ *	the workqueue's, by queue_work().
  * @health_state: enum devlink_health_reporter_state; under @state_lock
  * @error_count: reports so far; under @state_lock
  * @recovery_count: successful recoveries so far; under @state_lock
- * @last_recovery_ts: jiffies of the last successful recovery, meaningful
- *	only when @recovery_count is not zero; under @state_lock
+ * @last_recovery_ts: jiffies of the recovery that opened the current burst
+ *	window, that is of the last successful recovery when the burst
+ *	period is 0; meaningful only when @recovery_count is not zero; under
+ *	@state_lock
  * @cfg: recovery policy; under @state_lock for readers. Its only writer,
  *	SET, also holds the instance lock.
+ * @deferred: enum devlink_health_defer flags of the work left for
+ *	@deferred_work; under @state_lock. The report that makes it non-zero
+ *	queues @deferred_work with a reference; a run clears it as it starts,
+ *	so reports made until then share that run.
+ * @recover_inflight: an automatic recovery decided by
+ *	devlink_health_report_nowait() is queued or running; under
+ *	@state_lock. A report that finds the reporter in error meanwhile
+ *	coalesces into that recovery.
+ * @last_msg: message of the last report, truncated; under @state_lock.
+ *	A deferred report is handled after its caller is gone: this is what
+ *	is left of it for a post-mortem look.
  * @dump_lock: protects the stored dump below. Taken under the instance
  *	lock when both are held, never under @state_lock.
  * @dump_fmsg: the stored dump or NULL. Dereferenced under @dump_lock only;
@@ -137,13 +189,19 @@ struct devlink_health_reporter {
 	void *priv;
 	struct devlink *devlink;
 	struct devlink_port *devlink_port;
+	refcount_t refcount;
+	bool dead;
+	struct work_struct deferred_work;
 
-	spinlock_t state_lock; /* protects health_state .. cfg */
+	raw_spinlock_t state_lock; /* protects health_state .. last_msg */
 	enum devlink_health_reporter_state health_state;
 	u64 error_count;
 	u64 recovery_count;
 	unsigned long last_recovery_ts;
 	struct devlink_health_config cfg;
+	unsigned int deferred;
+	bool recover_inflight;
+	char last_msg[DEVLINK_HEALTH_MSG_LEN];
 
 	struct mutex dump_lock; /* protects dump_fmsg .. dump_gen */
 	struct devlink_fmsg *dump_fmsg;
@@ -177,9 +235,11 @@ struct devlink_health_reporter_snapshot {
  * struct devlink_health_gate - inputs of the automatic recovery decision
  * @prev_state: health state before the report being handled
  * @auto_recover: &devlink_health_config.auto_recover
+ * @recover_inflight: &devlink_health_reporter.recover_inflight
  * @recovery_count: successful recoveries before the report
- * @last_recovery_ts: jiffies of the last successful recovery
+ * @last_recovery_ts: &devlink_health_reporter.last_recovery_ts
  * @graceful_period: &devlink_health_config.graceful_period, in ms
+ * @burst_period: &devlink_health_config.burst_period, in ms
  *
  * Copied under &devlink_health_reporter.state_lock in the same critical
  * section that moves the reporter to the error state, so the decision is
@@ -188,9 +248,11 @@ struct devlink_health_reporter_snapshot {
 struct devlink_health_gate {
 	enum devlink_health_reporter_state prev_state;
 	bool auto_recover;
+	bool recover_inflight;
 	u64 recovery_count;
 	unsigned long last_recovery_ts;
 	u64 graceful_period;
+	u64 burst_period;
 };
 
 /**
@@ -201,13 +263,19 @@ struct devlink_health_gate {
  * @DEVLINK_HEALTH_GATE_UNRECOVERED: cancelled, the previous error was not
  *	recovered
  * @DEVLINK_HEALTH_GATE_GRACE: cancelled, the grace period that follows the
- *	last recovery has not passed
+ *	last recovery, or the last burst window, has not passed
+ * @DEVLINK_HEALTH_GATE_COALESCED: the previous error is not recovered yet
+ *	but a deferred recovery of it is queued or running; the report joins
+ *	it. devlink_health_report() treats it as
+ *	DEVLINK_HEALTH_GATE_UNRECOVERED, as 6.12 does for a report made
+ *	while a recovery runs.
  */
 enum devlink_health_gate_verdict {
 	DEVLINK_HEALTH_GATE_RECOVER,
 	DEVLINK_HEALTH_GATE_MANUAL,
 	DEVLINK_HEALTH_GATE_UNRECOVERED,
 	DEVLINK_HEALTH_GATE_GRACE,
+	DEVLINK_HEALTH_GATE_COALESCED,
 };
 
 struct devlink_health_reporter *
@@ -231,6 +299,7 @@ unsigned long devlink_health_now(void);
 enum devlink_health_gate_verdict
 devlink_health_recover_gate(const struct devlink_health_gate *gate,
 			    unsigned long now);
+void devlink_health_deferred_flush(void);
 #endif
 
 /* ---------------------------------------------------------------------

@@ -24,6 +24,13 @@
 #include "devl_internal.h"
 #include "health.h"
 
+/*
+ * Later kernels number the burst period 181, after DEVLINK_ATTR_RATE_TC_BWS:
+ * user space built against their header must encode the same attribute.
+ */
+static_assert(DEVLINK_ATTR_RATE_TC_BWS == 180);
+static_assert(DEVLINK_ATTR_HEALTH_REPORTER_BURST_PERIOD == 181);
+
 static int
 devlink_nl_health_reporter_put_attrs(struct sk_buff *msg,
 				     const struct devlink_health_reporter *reporter,
@@ -42,6 +49,8 @@ devlink_nl_health_reporter_put_attrs(struct sk_buff *msg,
 	if (ops->recover &&
 	    (nla_put_u64_64bit(msg, DEVLINK_ATTR_HEALTH_REPORTER_GRACEFUL_PERIOD,
 			       snap->cfg.graceful_period, DEVLINK_ATTR_PAD) ||
+	     nla_put_u64_64bit(msg, DEVLINK_ATTR_HEALTH_REPORTER_BURST_PERIOD,
+			       snap->cfg.burst_period, DEVLINK_ATTR_PAD) ||
 	     nla_put_u8(msg, DEVLINK_ATTR_HEALTH_REPORTER_AUTO_RECOVER,
 			snap->cfg.auto_recover)))
 		return -EMSGSIZE;
@@ -300,22 +309,52 @@ int devlink_nl_health_reporter_get_dumpit(struct sk_buff *skb,
 				 devlink_nl_health_reporter_get_dump_one);
 }
 
+/*
+ * The periods of a SET, on top of the current ones in @cfg. A grace period
+ * of 0 turns the burst period off; a burst period needs a grace period
+ * (the one set in the same request, if any), as a burst window is the
+ * delay before a grace period starts.
+ */
+static int devlink_nl_health_periods_set(struct devlink_health_config *cfg,
+					 struct genl_info *info)
+{
+	struct nlattr *grace = info->attrs[DEVLINK_ATTR_HEALTH_REPORTER_GRACEFUL_PERIOD];
+	struct nlattr *burst = info->attrs[DEVLINK_ATTR_HEALTH_REPORTER_BURST_PERIOD];
+
+	if (grace) {
+		cfg->graceful_period = nla_get_u64(grace);
+		if (!cfg->graceful_period)
+			cfg->burst_period = 0;
+	}
+	if (burst) {
+		if (nla_get_u64(burst) && !cfg->graceful_period) {
+			NL_SET_ERR_MSG_ATTR(info->extack, burst,
+					    "Burst period needs a grace period");
+			return -EINVAL;
+		}
+		cfg->burst_period = nla_get_u64(burst);
+	}
+	return 0;
+}
+
 int devlink_nl_health_reporter_set_doit(struct sk_buff *skb,
 					struct genl_info *info)
 {
 	struct nlattr *grace = info->attrs[DEVLINK_ATTR_HEALTH_REPORTER_GRACEFUL_PERIOD];
+	struct nlattr *burst = info->attrs[DEVLINK_ATTR_HEALTH_REPORTER_BURST_PERIOD];
 	struct nlattr *recover = info->attrs[DEVLINK_ATTR_HEALTH_REPORTER_AUTO_RECOVER];
 	struct nlattr *dump = info->attrs[DEVLINK_ATTR_HEALTH_REPORTER_AUTO_DUMP];
 	struct devlink_health_reporter *reporter;
 	struct devlink_health_config cfg;
+	int err;
 
 	reporter = devlink_nl_health_reporter_from_info(info);
 	if (IS_ERR(reporter))
 		return PTR_ERR(reporter);
 
 	/* validate everything first: a refused SET changes nothing */
-	if (!reporter->ops->recover && (grace || recover)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, grace ?: recover,
+	if (!reporter->ops->recover && (grace || burst || recover)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, grace ?: burst ?: recover,
 				    "Reporter has no recover operation");
 		return -EOPNOTSUPP;
 	}
@@ -326,8 +365,9 @@ int devlink_nl_health_reporter_set_doit(struct sk_buff *skb,
 	}
 
 	devlink_health_config_get(reporter, &cfg);
-	if (grace)
-		cfg.graceful_period = nla_get_u64(grace);
+	err = devlink_nl_health_periods_set(&cfg, info);
+	if (err)
+		return err;
 	if (recover)
 		cfg.auto_recover = nla_get_u8(recover);
 	if (dump)
@@ -372,6 +412,16 @@ static int devlink_nl_health_fmsg_put(struct sk_buff *skb,
 	return err;
 }
 
+/*
+ * Size of each message of a multi-message fmsg reply. One fmsg value can
+ * be DEVLINK_FMSG_MAX_SIZE bytes (binary data is cut in pieces of that
+ * size), which with its type attribute, the FMSG nest and the headers does
+ * not fit in a GENLMSG_DEFAULT_SIZE message: 6.12 fails such a DIAGNOSE
+ * with -EMSGSIZE. Twice the default holds any item and stays below the
+ * 8 KiB receive buffer of libmnl-based tools such as devlink.
+ */
+#define DEVLINK_NL_HEALTH_REPLY_SIZE	(2 * GENLMSG_DEFAULT_SIZE)
+
 static int devlink_nl_health_fmsg_reply_part(const struct devlink_fmsg *fmsg,
 					     struct devlink_fmsg_cursor *cursor,
 					     struct genl_info *info,
@@ -381,7 +431,7 @@ static int devlink_nl_health_fmsg_reply_part(const struct devlink_fmsg *fmsg,
 	void *hdr;
 	int err;
 
-	skb = genlmsg_new(GENLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	skb = genlmsg_new(DEVLINK_NL_HEALTH_REPLY_SIZE, GFP_KERNEL);
 	if (!skb)
 		return -ENOMEM;
 	hdr = genlmsg_put(skb, info->snd_portid, info->snd_seq,

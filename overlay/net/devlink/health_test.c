@@ -5,6 +5,10 @@
  * real report path, on a devlink instance that is allocated but never
  * registered (so no notification leaves the test) and a clock the test
  * drives through a static stub.
+ *
+ * The stub only answers in the test's own thread: the deferred work of
+ * devlink_health_report_nowait() runs in a kworker and reads the real
+ * jiffies, so the cases of deferred reports do not depend on the time.
  */
 
 #include <kunit/device.h>
@@ -14,6 +18,8 @@
 #include <kunit/visibility.h>
 #include <linux/jiffies.h>
 #include <linux/module.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
 #include <net/devlink.h>
 
 #include "devl_internal.h"
@@ -49,6 +55,27 @@ struct health_gate_case {
 	.last_recovery_ts = (_last),					\
 	.graceful_period = (_grace),					\
 }
+
+/*
+ * A healthy reporter with auto-recover on, @_count recoveries so far, the
+ * last burst window opened at @_last, and a grace and a burst period.
+ */
+#define BURST_GATE(_count, _last, _grace, _burst) {			\
+	.prev_state = HEALTHY,						\
+	.auto_recover = true,						\
+	.recovery_count = (_count),					\
+	.last_recovery_ts = (_last),					\
+	.graceful_period = (_grace),					\
+	.burst_period = (_burst),					\
+}
+
+/*
+ * Burst window of 500 ms followed by a grace period of 1000 ms: 500, 1000
+ * and 1500 ms are whole numbers of jiffies at the usual HZ values, so the
+ * edges below land exactly on the ones the gate computes.
+ */
+#define T_BURST		500
+#define T_GRACE		1000
 
 static const struct health_gate_case health_gate_cases[] = {
 	{
@@ -111,6 +138,101 @@ static const struct health_gate_case health_gate_cases[] = {
 		.gate = GATE(HEALTHY, false, 1, 5000, 1000),
 		.elapsed_ms = 1000, .elapsed_delta = -1,
 		.verdict = DEVLINK_HEALTH_GATE_MANUAL,
+	}, {
+		.desc = "burst: at the recovery that opened the window recovers",
+		.gate = BURST_GATE(1, 5000, T_GRACE, T_BURST),
+		.elapsed_ms = 0, .elapsed_delta = 0,
+		.verdict = DEVLINK_HEALTH_GATE_RECOVER,
+	}, {
+		.desc = "burst: one jiffy before the window ends recovers",
+		.gate = BURST_GATE(4, 5000, T_GRACE, T_BURST),
+		.elapsed_ms = T_BURST, .elapsed_delta = -1,
+		.verdict = DEVLINK_HEALTH_GATE_RECOVER,
+	}, {
+		.desc = "burst: exactly at the window end the grace period starts",
+		.gate = BURST_GATE(4, 5000, T_GRACE, T_BURST),
+		.elapsed_ms = T_BURST, .elapsed_delta = 0,
+		.verdict = DEVLINK_HEALTH_GATE_GRACE,
+	}, {
+		.desc = "burst: one jiffy after the window end is cancelled",
+		.gate = BURST_GATE(4, 5000, T_GRACE, T_BURST),
+		.elapsed_ms = T_BURST, .elapsed_delta = 1,
+		.verdict = DEVLINK_HEALTH_GATE_GRACE,
+	}, {
+		.desc = "burst: one jiffy before the grace period ends is cancelled",
+		.gate = BURST_GATE(4, 5000, T_GRACE, T_BURST),
+		.elapsed_ms = T_BURST + T_GRACE, .elapsed_delta = -1,
+		.verdict = DEVLINK_HEALTH_GATE_GRACE,
+	}, {
+		.desc = "burst: exactly at the grace period end recovers",
+		.gate = BURST_GATE(4, 5000, T_GRACE, T_BURST),
+		.elapsed_ms = T_BURST + T_GRACE, .elapsed_delta = 0,
+		.verdict = DEVLINK_HEALTH_GATE_RECOVER,
+	}, {
+		.desc = "burst: one jiffy after the grace period end recovers",
+		.gate = BURST_GATE(4, 5000, T_GRACE, T_BURST),
+		.elapsed_ms = T_BURST + T_GRACE, .elapsed_delta = 1,
+		.verdict = DEVLINK_HEALTH_GATE_RECOVER,
+	}, {
+		.desc = "burst: jiffies wrap one jiffy before the window end",
+		.gate = BURST_GATE(2, ULONG_MAX - 2, T_GRACE, T_BURST),
+		.elapsed_ms = T_BURST, .elapsed_delta = -1,
+		.verdict = DEVLINK_HEALTH_GATE_RECOVER,
+	}, {
+		.desc = "burst: jiffies wrap at the window end",
+		.gate = BURST_GATE(2, ULONG_MAX - 2, T_GRACE, T_BURST),
+		.elapsed_ms = T_BURST, .elapsed_delta = 0,
+		.verdict = DEVLINK_HEALTH_GATE_GRACE,
+	}, {
+		.desc = "burst: jiffies wrap one jiffy before the grace period end",
+		.gate = BURST_GATE(2, ULONG_MAX - 2, T_GRACE, T_BURST),
+		.elapsed_ms = T_BURST + T_GRACE, .elapsed_delta = -1,
+		.verdict = DEVLINK_HEALTH_GATE_GRACE,
+	}, {
+		.desc = "burst: jiffies wrap at the grace period end",
+		.gate = BURST_GATE(2, ULONG_MAX - 2, T_GRACE, T_BURST),
+		.elapsed_ms = T_BURST + T_GRACE, .elapsed_delta = 0,
+		.verdict = DEVLINK_HEALTH_GATE_RECOVER,
+	}, {
+		.desc = "burst: no window before the first recovery",
+		.gate = BURST_GATE(0, 0, T_GRACE, T_BURST),
+		.elapsed_ms = T_BURST, .elapsed_delta = 0,
+		.verdict = DEVLINK_HEALTH_GATE_RECOVER,
+	}, {
+		.desc = "burst: the window does not excuse an unrecovered error",
+		.gate = GATE(IN_ERROR, true, 1, 5000, T_GRACE),
+		.elapsed_ms = 0, .elapsed_delta = 0,
+		.verdict = DEVLINK_HEALTH_GATE_UNRECOVERED,
+	}, {
+		.desc = "burst period beyond 32 bits of ms saturates",
+		.gate = BURST_GATE(1, 5000, T_GRACE, (1ULL << 32) + 1000),
+		.elapsed_ms = 2000, .elapsed_delta = 0,
+		.verdict = DEVLINK_HEALTH_GATE_RECOVER,
+	}, {
+		.desc = "burst without grace period never cancels",
+		.gate = BURST_GATE(3, 5000, 0, T_BURST),
+		.elapsed_ms = T_BURST, .elapsed_delta = 0,
+		.verdict = DEVLINK_HEALTH_GATE_RECOVER,
+	}, {
+		.desc = "error with a deferred recovery in flight coalesces",
+		.gate = { .prev_state = IN_ERROR, .auto_recover = true,
+			  .recover_inflight = true, .recovery_count = 1,
+			  .last_recovery_ts = 5000, .graceful_period = 1000 },
+		.elapsed_ms = 0, .elapsed_delta = 0,
+		.verdict = DEVLINK_HEALTH_GATE_COALESCED,
+	}, {
+		.desc = "auto recover off with a recovery in flight",
+		.gate = { .prev_state = IN_ERROR, .auto_recover = false,
+			  .recover_inflight = true },
+		.elapsed_ms = 0, .elapsed_delta = 0,
+		.verdict = DEVLINK_HEALTH_GATE_MANUAL,
+	}, {
+		.desc = "healthy with a recovery in flight is gated as usual",
+		.gate = { .prev_state = HEALTHY, .auto_recover = true,
+			  .recover_inflight = true, .recovery_count = 1,
+			  .last_recovery_ts = 5000, .graceful_period = 1000 },
+		.elapsed_ms = 500, .elapsed_delta = 0,
+		.verdict = DEVLINK_HEALTH_GATE_GRACE,
 	},
 };
 
@@ -142,6 +264,7 @@ struct health_state_fake {
 	unsigned long now;
 	int recover_calls;
 	int recover_ret;
+	void *recover_ctx;
 	int dump_calls;
 	int dump_ret;
 };
@@ -161,6 +284,7 @@ static int health_state_recover(struct devlink_health_reporter *reporter,
 	struct health_state_fake *fake = devlink_health_reporter_priv(reporter);
 
 	fake->recover_calls++;
+	fake->recover_ctx = priv_ctx;
 	return fake->recover_ret;
 }
 
@@ -637,6 +761,267 @@ static void health_state_port_reporters_are_separate(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, health_state_snap(inst).error_count, 0);
 }
 
+static void health_state_periods(struct devlink_health_reporter *reporter,
+				 u64 grace, u64 burst)
+{
+	struct devlink_health_config cfg;
+
+	devl_lock(reporter->devlink);
+	devlink_health_config_get(reporter, &cfg);
+	cfg.graceful_period = grace;
+	cfg.burst_period = burst;
+	devlink_health_config_set(reporter, &cfg);
+	devl_unlock(reporter->devlink);
+}
+
+static unsigned long health_state_last_recovery(struct devlink_health_reporter *reporter)
+{
+	unsigned long flags, ts;
+
+	raw_spin_lock_irqsave(&reporter->state_lock, flags);
+	ts = reporter->last_recovery_ts;
+	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
+	return ts;
+}
+
+/*
+ * Recoveries inside a burst window belong to it: the window and the grace
+ * period after it count from the first one. The clock starts one second
+ * before jiffies wrap, so the window and the grace period cross the wrap.
+ */
+static void health_state_burst_window_on_fake_clock(struct kunit *test)
+{
+	unsigned long burst = msecs_to_jiffies(T_BURST);
+	unsigned long grace = msecs_to_jiffies(T_GRACE);
+	struct health_state_fake *fake = test->priv;
+	struct devlink_health_reporter *reporter;
+
+	reporter = health_state_reporter(test, &health_state_recover_ops,
+					 T_GRACE);
+	health_state_periods(reporter, T_GRACE, T_BURST);
+
+	KUNIT_EXPECT_EQ(test, devlink_health_report(reporter, "e1", NULL), 0);
+	KUNIT_EXPECT_EQ(test, health_state_last_recovery(reporter),
+			HEALTH_FAKE_T0);
+
+	/* inside the window: recovered, and the window does not move */
+	fake->now = HEALTH_FAKE_T0 + burst - 1;
+	KUNIT_EXPECT_EQ(test, devlink_health_report(reporter, "e2", NULL), 0);
+	KUNIT_EXPECT_EQ(test, fake->recover_calls, 2);
+	KUNIT_EXPECT_EQ(test, health_state_last_recovery(reporter),
+			HEALTH_FAKE_T0);
+
+	/* the window is closed: the grace period runs until burst + grace */
+	fake->now = HEALTH_FAKE_T0 + burst;
+	KUNIT_EXPECT_EQ(test, devlink_health_report(reporter, "e3", NULL),
+			-ECANCELED);
+	devlink_health_reporter_state_update(reporter, HEALTHY);
+	fake->now = HEALTH_FAKE_T0 + burst + grace - 1;
+	KUNIT_EXPECT_EQ(test, devlink_health_report(reporter, "e4", NULL),
+			-ECANCELED);
+	KUNIT_EXPECT_EQ(test, fake->recover_calls, 2);
+	devlink_health_reporter_state_update(reporter, HEALTHY);
+
+	/* the grace period is over: a recovery opens a new window */
+	fake->now = HEALTH_FAKE_T0 + burst + grace;
+	KUNIT_EXPECT_EQ(test, devlink_health_report(reporter, "e5", NULL), 0);
+	KUNIT_EXPECT_EQ(test, health_state_last_recovery(reporter), fake->now);
+	fake->now++;
+	KUNIT_EXPECT_EQ(test, devlink_health_report(reporter, "e6", NULL), 0);
+	KUNIT_EXPECT_EQ(test, fake->recover_calls, 4);
+	KUNIT_EXPECT_EQ(test, health_state_snap(reporter).recovery_count, 4);
+	KUNIT_EXPECT_EQ(test, health_state_snap(reporter).error_count, 6);
+}
+
+/* The recoveries a driver reports itself follow the burst window too. */
+static void health_state_recovery_done_in_burst(struct kunit *test)
+{
+	struct health_state_fake *fake = test->priv;
+	struct devlink_health_reporter *reporter;
+
+	reporter = health_state_reporter(test, &health_state_recover_ops,
+					 T_GRACE);
+	health_state_periods(reporter, T_GRACE, T_BURST);
+	devlink_health_reporter_recovery_done(reporter);
+	fake->now += msecs_to_jiffies(T_BURST) - 1;
+	devlink_health_reporter_recovery_done(reporter);
+	KUNIT_EXPECT_EQ(test, health_state_last_recovery(reporter),
+			HEALTH_FAKE_T0);
+	fake->now++;
+	KUNIT_EXPECT_EQ(test, devlink_health_report(reporter, "e1", NULL),
+			-ECANCELED);
+	KUNIT_EXPECT_EQ(test, health_state_snap(reporter).recovery_count, 2);
+}
+
+static char *health_state_last_msg(struct kunit *test,
+				   struct devlink_health_reporter *reporter)
+{
+	char *msg = kunit_kzalloc(test, DEVLINK_HEALTH_MSG_LEN, GFP_KERNEL);
+	unsigned long flags;
+
+	KUNIT_ASSERT_NOT_NULL(test, msg);
+	raw_spin_lock_irqsave(&reporter->state_lock, flags);
+	strscpy(msg, reporter->last_msg, DEVLINK_HEALTH_MSG_LEN);
+	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
+	return msg;
+}
+
+/* A driver's own lock, held around a report as an IRQ handler would. */
+static DEFINE_SPINLOCK(health_state_driver_lock);
+
+/*
+ * From atomic context the error is recorded at once; the dump and the
+ * recovery follow in the deferred work, without the driver's context.
+ */
+static void health_state_nowait_from_atomic(struct kunit *test)
+{
+	struct health_state_fake *fake = test->priv;
+	struct devlink_health_reporter_snapshot snap;
+	struct devlink_health_reporter *reporter;
+	unsigned long flags;
+	int err;
+
+	reporter = health_state_reporter(test, &health_state_full_ops, 0);
+	fake->recover_ctx = fake;
+
+	spin_lock_irqsave(&health_state_driver_lock, flags);
+	err = devlink_health_report_nowait(reporter, "from atomic context");
+	spin_unlock_irqrestore(&health_state_driver_lock, flags);
+	KUNIT_EXPECT_EQ(test, err, 0);
+
+	snap = health_state_snap(reporter);
+	KUNIT_EXPECT_EQ(test, snap.error_count, 1);
+	KUNIT_EXPECT_STREQ(test, health_state_last_msg(test, reporter),
+			   "from atomic context");
+
+	devlink_health_deferred_flush();
+	snap = health_state_snap(reporter);
+	KUNIT_EXPECT_EQ(test, fake->dump_calls, 1);
+	KUNIT_EXPECT_EQ(test, fake->recover_calls, 1);
+	KUNIT_EXPECT_NULL(test, fake->recover_ctx);
+	KUNIT_EXPECT_TRUE(test, snap.dump_stored);
+	KUNIT_EXPECT_EQ(test, snap.state, HEALTHY);
+	KUNIT_EXPECT_EQ(test, snap.recovery_count, 1);
+}
+
+/*
+ * Reports made while the deferred recovery waits, here for the instance
+ * lock the test holds, coalesce into it: K reports, one recovery.
+ */
+static void health_state_nowait_coalesces(struct kunit *test)
+{
+	struct health_state_fake *fake = test->priv;
+	struct devlink_health_reporter_snapshot snap;
+	struct devlink_health_reporter *reporter;
+	int i, cancelled = 0;
+
+	reporter = health_state_reporter(test, &health_state_recover_ops, 0);
+
+	devl_lock(fake->devlink);
+	for (i = 0; i < 10; i++)
+		if (devlink_health_report_nowait(reporter, "burst"))
+			cancelled++;
+	snap = health_state_snap(reporter);
+	devl_unlock(fake->devlink);
+	KUNIT_EXPECT_EQ(test, cancelled, 0);
+	KUNIT_EXPECT_EQ(test, snap.state, IN_ERROR);
+	KUNIT_EXPECT_EQ(test, snap.error_count, 10);
+
+	devlink_health_deferred_flush();
+	snap = health_state_snap(reporter);
+	KUNIT_EXPECT_EQ(test, fake->recover_calls, 1);
+	KUNIT_EXPECT_EQ(test, snap.recovery_count, 1);
+	KUNIT_EXPECT_EQ(test, snap.state, HEALTHY);
+}
+
+/* Without a recovery in flight, an unrecovered error cancels as usual. */
+static void health_state_nowait_unrecovered_cancels(struct kunit *test)
+{
+	struct health_state_fake *fake = test->priv;
+	struct devlink_health_reporter *reporter;
+
+	fake->recover_ret = -EIO;
+	reporter = health_state_reporter(test, &health_state_recover_ops, 0);
+	KUNIT_EXPECT_EQ(test, devlink_health_report_nowait(reporter, "e1"), 0);
+	devlink_health_deferred_flush();
+	KUNIT_EXPECT_EQ(test, fake->recover_calls, 1);
+	KUNIT_EXPECT_EQ(test, health_state_snap(reporter).state, IN_ERROR);
+
+	KUNIT_EXPECT_EQ(test, devlink_health_report_nowait(reporter, "e2"),
+			-ECANCELED);
+	/* a synchronous report sees the same state machine */
+	KUNIT_EXPECT_EQ(test, devlink_health_report(reporter, "e3", NULL),
+			-ECANCELED);
+	devlink_health_deferred_flush();
+	KUNIT_EXPECT_EQ(test, fake->recover_calls, 1);
+	KUNIT_EXPECT_EQ(test, health_state_snap(reporter).error_count, 3);
+}
+
+/* The grace period, started here on the test's clock, gates it too. */
+static void health_state_nowait_grace_cancels(struct kunit *test)
+{
+	struct health_state_fake *fake = test->priv;
+	struct devlink_health_reporter *reporter;
+
+	reporter = health_state_reporter(test, &health_state_recover_ops,
+					 HEALTH_GRACE_MS);
+	devlink_health_reporter_recovery_done(reporter);
+	fake->now++;
+	KUNIT_EXPECT_EQ(test, devlink_health_report_nowait(reporter, "e1"),
+			-ECANCELED);
+	devlink_health_deferred_flush();
+	KUNIT_EXPECT_EQ(test, fake->recover_calls, 0);
+	KUNIT_EXPECT_EQ(test, health_state_snap(reporter).state, IN_ERROR);
+}
+
+/* Auto-recover off: the dump is still taken, the reporter stays in error. */
+static void health_state_nowait_manual(struct kunit *test)
+{
+	struct health_state_fake *fake = test->priv;
+	struct devlink_health_reporter_snapshot snap;
+	struct devlink_health_reporter *reporter;
+
+	reporter = health_state_reporter(test, &health_state_full_ops, 0);
+	health_state_config(reporter, false, true);
+	KUNIT_EXPECT_EQ(test, devlink_health_report_nowait(reporter, "e1"), 0);
+	KUNIT_EXPECT_EQ(test, devlink_health_report_nowait(reporter, "e2"), 0);
+	devlink_health_deferred_flush();
+	snap = health_state_snap(reporter);
+	KUNIT_EXPECT_EQ(test, fake->recover_calls, 0);
+	KUNIT_EXPECT_EQ(test, fake->dump_calls, 1);
+	KUNIT_EXPECT_TRUE(test, snap.dump_stored);
+	KUNIT_EXPECT_EQ(test, snap.state, IN_ERROR);
+	KUNIT_EXPECT_EQ(test, snap.error_count, 2);
+}
+
+/*
+ * Destroy with deferred work queued, under the instance lock the work
+ * needs: it must neither wait for the work nor let it run an op, and the
+ * reporter is freed by whichever of the two ends last (KASAN and kmemleak
+ * watch that).
+ */
+static void health_state_nowait_destroy_pending(struct kunit *test)
+{
+	struct health_state_fake *fake = test->priv;
+	struct devlink_health_reporter *reporter;
+	int i;
+
+	reporter = devlink_health_reporter_create(fake->devlink,
+						  &health_state_full_ops, 0,
+						  fake);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, reporter);
+
+	devl_lock(fake->devlink);
+	for (i = 0; i < 3; i++)
+		devlink_health_report_nowait(reporter, "dying");
+	devl_health_reporter_destroy(reporter);
+	devl_unlock(fake->devlink);
+
+	devlink_health_deferred_flush();
+	KUNIT_EXPECT_EQ(test, fake->recover_calls, 0);
+	KUNIT_EXPECT_EQ(test, fake->dump_calls, 0);
+}
+
 static struct kunit_case health_state_cases[] = {
 	KUNIT_CASE_PARAM(health_gate_decides, health_gate_gen_params),
 	KUNIT_CASE(health_state_defaults_follow_ops),
@@ -655,6 +1040,14 @@ static struct kunit_case health_state_cases[] = {
 	KUNIT_CASE(health_state_cancelled_report_takes_no_dump),
 	KUNIT_CASE(health_state_ids_follow_list_order),
 	KUNIT_CASE(health_state_port_reporters_are_separate),
+	KUNIT_CASE(health_state_burst_window_on_fake_clock),
+	KUNIT_CASE(health_state_recovery_done_in_burst),
+	KUNIT_CASE(health_state_nowait_from_atomic),
+	KUNIT_CASE(health_state_nowait_coalesces),
+	KUNIT_CASE(health_state_nowait_unrecovered_cancels),
+	KUNIT_CASE(health_state_nowait_grace_cancels),
+	KUNIT_CASE(health_state_nowait_manual),
+	KUNIT_CASE(health_state_nowait_destroy_pending),
 	{}
 };
 

@@ -30,6 +30,17 @@
  *   recovery_done     (W) devlink_health_reporter_recovery_done()
  *   state_update      (W) devlink_health_reporter_state_update() with
  *                         "healthy" or "error"
+ *   report_nowait     (W) report K times with devlink_health_report_nowait()
+ *                         from the writing process
+ *   report_hardirq    (W) report K times with devlink_health_report_nowait()
+ *                         from a hard IRQ timer, one report per expiry
+ *   report_softirq    (W) same from a timer in softirq context
+ *   report_locked     (W) report K times with devlink_health_report_nowait()
+ *                         while holding the devlink instance lock
+ *
+ * The timer knobs return at once, the reports are fired afterwards; a write
+ * while a series is still being fired fails with -EBUSY. report_locked
+ * gives up with -EBUSY if it cannot take the instance lock within 2 s.
  *
  * break_health, binary_len and fail_recover keep the paths and semantics
  * the upstream devlink.sh selftest relies on.
@@ -39,12 +50,14 @@
 #include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/err.h>
+#include <linux/hrtimer.h>
 #include <linux/kernel.h>
 #include <linux/mutex.h>
 #include <linux/random.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/timer.h>
 #include <linux/workqueue.h>
 #include <net/devlink.h>
 
@@ -54,6 +67,16 @@
 #define NSIM_HEALTH_TEST_MSG		"Test event requested through devlink"
 #define NSIM_HEALTH_COUNT_MSG		"Report injected by report_count"
 #define NSIM_HEALTH_STATE_MAX_LEN	16
+#define NSIM_HEALTH_NOWAIT_MSG		"Report injected by report_nowait"
+#define NSIM_HEALTH_HARDIRQ_MSG		"Report from a hard IRQ timer"
+#define NSIM_HEALTH_SOFTIRQ_MSG		"Report from a softirq timer"
+#define NSIM_HEALTH_LOCKED_MSG		"Report under the devlink instance lock"
+/* Most reports one write to a timer or locked knob may ask for */
+#define NSIM_HEALTH_BATCH_MAX		100000
+/* Time between two reports of the hard IRQ timer */
+#define NSIM_HEALTH_HARDIRQ_GAP_NS	(50 * NSEC_PER_USEC)
+/* Tries, about 1 ms apart, at the instance lock for report_locked */
+#define NSIM_HEALTH_LOCK_TRIES		2000
 
 enum nsim_health_dev_rep {
 	NSIM_HEALTH_REP_EMPTY,
@@ -73,6 +96,11 @@ enum nsim_health_dev_rep {
  * @msg_lock: protects @recovered_break_msg
  * @recovered_break_msg: break message of the last report recovered with
  *			 its context, shown by diagnose
+ * @hardirq_timer: fires the reports of report_hardirq, in hard IRQ context
+ * @hardirq_left: reports @hardirq_timer still has to fire; a write arms the
+ *		  timer only when it finds it 0
+ * @softirq_timer: fires the reports of report_softirq, in softirq context
+ * @softirq_left: reports @softirq_timer still has to fire, same rule
  */
 struct nsim_health_rep {
 	struct nsim_dev_health *health;
@@ -81,10 +109,15 @@ struct nsim_health_rep {
 	struct work_struct test_work;
 	struct mutex msg_lock; /* protects recovered_break_msg */
 	char *recovered_break_msg;
+	struct hrtimer hardirq_timer;
+	atomic_t hardirq_left;
+	struct timer_list softirq_timer;
+	atomic_t softirq_left;
 };
 
 /**
  * struct nsim_dev_health - health reporters of one netdevsim device
+ * @devlink: devlink instance of the device
  * @reps: the device reporters, indexed by enum nsim_health_dev_rep
  * @ddir: debugfs "health" directory
  * @reporters_ddir: debugfs "health/reporters", one directory per reporter
@@ -101,6 +134,7 @@ struct nsim_health_rep {
  * @fail_recover: see the file header
  */
 struct nsim_dev_health {
+	struct devlink *devlink;
 	struct nsim_health_rep reps[NSIM_HEALTH_REP_COUNT];
 	struct dentry *ddir;
 	struct dentry *reporters_ddir;
@@ -462,6 +496,144 @@ static ssize_t nsim_health_state_update_write(struct file *file,
 	return count;
 }
 
+static ssize_t nsim_health_report_nowait_write(struct file *file,
+					       const char __user *data,
+					       size_t count, loff_t *ppos)
+{
+	struct nsim_health_rep *rep = file->private_data;
+	unsigned int reports, i;
+	int err;
+
+	err = kstrtouint_from_user(data, count, 0, &reports);
+	if (err)
+		return err;
+
+	for (i = 0; i < reports; i++) {
+		/* A cancelled recovery is an outcome under test: carry on. */
+		devlink_health_report_nowait(rep->reporter,
+					     NSIM_HEALTH_NOWAIT_MSG);
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		cond_resched();
+	}
+	return count;
+}
+
+static int nsim_health_batch_parse(const char __user *data, size_t count,
+				   unsigned int *reports)
+{
+	int err;
+
+	err = kstrtouint_from_user(data, count, 0, reports);
+	if (err)
+		return err;
+	if (!*reports || *reports > NSIM_HEALTH_BATCH_MAX)
+		return -EINVAL;
+	return 0;
+}
+
+static enum hrtimer_restart nsim_health_hardirq_fire(struct hrtimer *timer)
+{
+	struct nsim_health_rep *rep;
+
+	rep = container_of(timer, struct nsim_health_rep, hardirq_timer);
+	devlink_health_report_nowait(rep->reporter, NSIM_HEALTH_HARDIRQ_MSG);
+	if (atomic_dec_return(&rep->hardirq_left) <= 0)
+		return HRTIMER_NORESTART;
+	hrtimer_forward_now(timer, ns_to_ktime(NSIM_HEALTH_HARDIRQ_GAP_NS));
+	return HRTIMER_RESTART;
+}
+
+static ssize_t nsim_health_report_hardirq_write(struct file *file,
+						const char __user *data,
+						size_t count, loff_t *ppos)
+{
+	struct nsim_health_rep *rep = file->private_data;
+	unsigned int reports;
+	int err;
+
+	err = nsim_health_batch_parse(data, count, &reports);
+	if (err)
+		return err;
+	/*
+	 * Reports left mean the timer runs. Once they are down to 0 it may
+	 * still be in its last callback: starting it again then is fine.
+	 */
+	if (atomic_cmpxchg(&rep->hardirq_left, 0, reports))
+		return -EBUSY;
+	hrtimer_start(&rep->hardirq_timer,
+		      ns_to_ktime(NSIM_HEALTH_HARDIRQ_GAP_NS),
+		      HRTIMER_MODE_REL_HARD);
+	return count;
+}
+
+static void nsim_health_softirq_fire(struct timer_list *timer)
+{
+	struct nsim_health_rep *rep = from_timer(rep, timer, softirq_timer);
+
+	devlink_health_report_nowait(rep->reporter, NSIM_HEALTH_SOFTIRQ_MSG);
+	if (atomic_dec_return(&rep->softirq_left) > 0)
+		mod_timer(timer, jiffies + 1);
+}
+
+static ssize_t nsim_health_report_softirq_write(struct file *file,
+						const char __user *data,
+						size_t count, loff_t *ppos)
+{
+	struct nsim_health_rep *rep = file->private_data;
+	unsigned int reports;
+	int err;
+
+	err = nsim_health_batch_parse(data, count, &reports);
+	if (err)
+		return err;
+	if (atomic_cmpxchg(&rep->softirq_left, 0, reports))
+		return -EBUSY;
+	mod_timer(&rep->softirq_timer, jiffies + 1);
+	return count;
+}
+
+/*
+ * Removing the device takes the instance lock, then waits for the knob
+ * writes in flight to end: blocking on that lock here would never end.
+ * Give up after a while instead.
+ */
+static int nsim_health_devl_trylock(struct devlink *devlink)
+{
+	int i;
+
+	for (i = 0; i < NSIM_HEALTH_LOCK_TRIES; i++) {
+		if (devl_trylock(devlink))
+			return 0;
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		usleep_range(500, 1000);
+	}
+	return -EBUSY;
+}
+
+static ssize_t nsim_health_report_locked_write(struct file *file,
+					       const char __user *data,
+					       size_t count, loff_t *ppos)
+{
+	struct nsim_health_rep *rep = file->private_data;
+	struct devlink *devlink = rep->health->devlink;
+	unsigned int reports, i;
+	int err;
+
+	err = nsim_health_batch_parse(data, count, &reports);
+	if (err)
+		return err;
+	err = nsim_health_devl_trylock(devlink);
+	if (err)
+		return err;
+	for (i = 0; i < reports; i++)
+		devlink_health_report_nowait(rep->reporter,
+					     NSIM_HEALTH_LOCKED_MSG);
+	devl_unlock(devlink);
+	return count;
+}
+
 static const struct file_operations nsim_health_break_fops = {
 	.open = simple_open,
 	.write = nsim_health_break_write,
@@ -490,12 +662,44 @@ static const struct file_operations nsim_health_state_update_fops = {
 	.owner = THIS_MODULE,
 };
 
+static const struct file_operations nsim_health_report_nowait_fops = {
+	.open = simple_open,
+	.write = nsim_health_report_nowait_write,
+	.llseek = generic_file_llseek,
+	.owner = THIS_MODULE,
+};
+
+static const struct file_operations nsim_health_report_hardirq_fops = {
+	.open = simple_open,
+	.write = nsim_health_report_hardirq_write,
+	.llseek = generic_file_llseek,
+	.owner = THIS_MODULE,
+};
+
+static const struct file_operations nsim_health_report_softirq_fops = {
+	.open = simple_open,
+	.write = nsim_health_report_softirq_write,
+	.llseek = generic_file_llseek,
+	.owner = THIS_MODULE,
+};
+
+static const struct file_operations nsim_health_report_locked_fops = {
+	.open = simple_open,
+	.write = nsim_health_report_locked_write,
+	.llseek = generic_file_llseek,
+	.owner = THIS_MODULE,
+};
+
 static void nsim_health_rep_setup(struct nsim_health_rep *rep,
 				  struct nsim_dev_health *health)
 {
 	rep->health = health;
 	INIT_WORK(&rep->test_work, nsim_health_test_work);
 	mutex_init(&rep->msg_lock);
+	hrtimer_init(&rep->hardirq_timer, CLOCK_MONOTONIC,
+		     HRTIMER_MODE_REL_HARD);
+	rep->hardirq_timer.function = nsim_health_hardirq_fire;
+	timer_setup(&rep->softirq_timer, nsim_health_softirq_fire, 0);
 }
 
 static int nsim_health_rep_debugfs_init(struct nsim_health_rep *rep,
@@ -514,6 +718,14 @@ static int nsim_health_rep_debugfs_init(struct nsim_health_rep *rep,
 			    &nsim_health_recovery_done_fops);
 	debugfs_create_file("state_update", 0200, rep->ddir, rep,
 			    &nsim_health_state_update_fops);
+	debugfs_create_file("report_nowait", 0200, rep->ddir, rep,
+			    &nsim_health_report_nowait_fops);
+	debugfs_create_file("report_hardirq", 0200, rep->ddir, rep,
+			    &nsim_health_report_hardirq_fops);
+	debugfs_create_file("report_softirq", 0200, rep->ddir, rep,
+			    &nsim_health_report_softirq_fops);
+	debugfs_create_file("report_locked", 0200, rep->ddir, rep,
+			    &nsim_health_report_locked_fops);
 	return 0;
 }
 
@@ -521,13 +733,17 @@ static int nsim_health_rep_debugfs_init(struct nsim_health_rep *rep,
  * Callers remove the knobs of @rep first: debugfs removal waits for the
  * writes in flight, so no knob can reach the reporter once it is gone.
  *
- * That runs with the devlink instance lock held, and a report in flight
- * waits for that lock: do not remove a port or reload the device while a
- * write to one of its knobs is in progress. Upstream's break_health knob has
- * the same rule.
+ * That runs with the devlink instance lock held, and a synchronous report
+ * in flight waits for that lock: do not remove a port or reload the device
+ * while a write to break_health or report_count is in progress. Upstream's
+ * break_health knob has the same rule. The knobs that report with
+ * devlink_health_report_nowait() do not: they never wait for that lock.
  */
 static void nsim_health_rep_release(struct nsim_health_rep *rep)
 {
+	/* The timers report on the reporter: stop them before it goes. */
+	hrtimer_cancel(&rep->hardirq_timer);
+	timer_shutdown_sync(&rep->softirq_timer);
 	disable_work_sync(&rep->test_work);
 	if (rep->reporter)
 		devl_health_reporter_destroy(rep->reporter);
@@ -622,6 +838,7 @@ int nsim_dev_health_init(struct nsim_dev *nsim_dev, struct devlink *devlink)
 	health = kzalloc(sizeof(*health), GFP_KERNEL);
 	if (!health)
 		return -ENOMEM;
+	health->devlink = devlink;
 	health->binary_len = NSIM_HEALTH_BINARY_LEN_DEFAULT;
 	for (i = 0; i < NSIM_HEALTH_REP_COUNT; i++)
 		nsim_health_rep_setup(&health->reps[i], health);

@@ -1,0 +1,369 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck disable=SC2317 # tests are invoked indirectly
+#
+# Bad input to the devlink health netlink API, sent by our raw generic
+# netlink client (devlink_health_nl.c, built with gcc at run time):
+# missing, wrong-type, oversized and out-of-range attributes, unknown
+# bus/device/port/reporter names, SET of a setting whose op the reporter
+# lacks, malformed headers, requests without CAP_NET_ADMIN, DUMP_GET reads
+# abandoned halfway, dumps cleared or replaced between two messages of a
+# read, and reporters destroyed (or destroyed and re-created) between two
+# messages of a read.
+#
+# Each refusal must come with the right errno and an extack, except where
+# the refusal comes from generic netlink or the devlink core before the
+# health code sees the request (permission check, bus/device lookup of a
+# do command): there only the errno is checked. The reporters must stay
+# usable, and nothing may leak (kmemleak is scanned by the harness after
+# all selftests). Prints how many inputs were tried.
+#
+# Output: "TEST: <name>  [ OK ]|[FAIL]|[SKIP]", details indented. Exit 0
+# when no test failed, 1 otherwise, 4 (kselftest skip) without the
+# prerequisites (root, netdevsim, debugfs, gcc, setpriv).
+
+ALL_TESTS="
+	badinput_requests
+	badinput_unprivileged
+	badinput_dump_abandoned
+	badinput_dump_interleaved_with_clear
+	badinput_dump_reporter_destroyed_midread
+	badinput_reporter_usable_after
+	badinput_dump_reporter_recreated_midread
+"
+
+ksft_skip=4
+NSIM_ID=${NSIM_ID:-4731}
+PORT_COUNT=2
+DEV=netdevsim$NSIM_ID
+DL=netdevsim/$DEV
+NSIM_BUS=/sys/bus/netdevsim
+DEV_SYSFS=$NSIM_BUS/devices/$DEV
+H=/sys/kernel/debug/netdevsim/$DEV/health
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# 3000 elements make a dump of some 20 netlink messages
+DUMP_ELEMS=3000
+NOBODY=65534
+
+RET=0
+MSGS=()
+EXIT_STATUS=0
+INPUTS=0
+NL=
+
+fail()
+{
+	RET=1
+	MSGS+=("$*")
+}
+
+note()
+{
+	MSGS+=("$*")
+}
+
+report()
+{
+	local name=$1 m
+
+	if ((RET)); then
+		echo "TEST: $name  [FAIL]"
+		EXIT_STATUS=1
+	else
+		echo "TEST: $name  [ OK ]"
+	fi
+	for m in "${MSGS[@]}"; do
+		echo "    $m"
+	done
+}
+
+# knob PATH VALUE: write a debugfs or sysfs file, fail the test if refused
+knob()
+{
+	local out
+
+	out=$({ printf '%s\n' "$2" > "$1"; } 2>&1) && return 0
+	fail "writing '$2' to $1: ${out##*: }"
+	return 1
+}
+
+# Build the client once per boot: /tmp is a fresh tmpfs in the lab VM.
+build_client()
+{
+	local src=$SCRIPT_DIR/devlink_health_nl.c sum
+
+	sum=$(md5sum < "$src" | cut -c1-12)
+	NL=/tmp/devlink_health_nl-$sum
+	[[ -x $NL ]] && return 0
+	gcc -O2 -Wall -o "$NL.tmp.$$" "$src" || return 1
+	chmod 755 "$NL.tmp.$$"
+	mv "$NL.tmp.$$" "$NL"
+}
+
+# count_inputs OUTPUT: add the "inputs tried N" / "... reads N" figures
+count_inputs()
+{
+	local n
+
+	while read -r n; do
+		[[ -n $n ]] && INPUTS=$((INPUTS + n))
+	done < <(sed -nE 's/.*(inputs tried|abandoned reads|interleaved reads) ([0-9]+).*/\2/p' <<<"$1")
+}
+
+# rep_state [PORT] REPORTER: "ok state S error E recover R grace G ..."
+rep_state()
+{
+	if (($# == 2)); then
+		"$NL" get -d "$DEV" -p "$1" -r "$2"
+	else
+		"$NL" get -d "$DEV" -r "$1"
+	fi
+}
+
+# field STATE_LINE KEY: value of KEY in a rep_state line
+field()
+{
+	awk -v k="$2" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }' <<<"$1"
+}
+
+expect_field()
+{
+	local line=$1 key=$2 want=$3 what=$4 got
+
+	got=$(field "$line" "$key")
+	[[ $got == "$want" ]] || fail "$what: $key is '$got', expected '$want' ($line)"
+}
+
+# dump_clear [PORT] REPORTER
+dump_clear()
+{
+	local out
+
+	if (($# == 2)); then
+		out=$("$NL" op -d "$DEV" -p "$1" -r "$2" -o dumpclear)
+	else
+		out=$("$NL" op -d "$DEV" -r "$1" -o dumpclear)
+	fi || fail "dump clear $*: $out"
+}
+
+dev_create()
+{
+	local i
+
+	echo "$NSIM_ID $PORT_COUNT" > "$NSIM_BUS/new_device" || return 1
+	for ((i = 0; i < 200; i++)); do
+		[[ -d $H/ports/$((PORT_COUNT - 1)) ]] &&
+			rep_state dummy >/dev/null 2>&1 && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+dev_destroy()
+{
+	[[ -e $DEV_SYSFS ]] && echo "$NSIM_ID" > "$NSIM_BUS/del_device"
+}
+
+#
+# Tests
+#
+
+badinput_requests()
+{
+	local out st
+
+	out=$("$NL" badinput -d "$DEV" 2>&1) || fail "off-contract answers"
+	count_inputs "$out"
+	while read -r line; do
+		[[ -n $line ]] && MSGS+=("$line")
+	done <<<"$out"
+
+	# the odd requests 6.12 accepts did what they say, nothing more
+	st=$(rep_state dummy)
+	expect_field "$st" auto_recover 1 "dummy after auto_recover 255"
+	expect_field "$st" auto_dump 1 "dummy after auto_dump 2"
+	st=$(rep_state 1 port_dummy)
+	expect_field "$st" grace 18446744073709551615 "port 1 after grace U64_MAX"
+	# refused SETs changed nothing, not even their valid attributes
+	st=$(rep_state empty)
+	expect_field "$st" auto_dump 1 "empty after a refused SET"
+	st=$(rep_state noop)
+	expect_field "$st" auto_dump -1 "noop"
+	expect_field "$st" auto_recover -1 "noop"
+	# and no request reported anything
+	for r in dummy empty noop; do
+		st=$(rep_state "$r")
+		expect_field "$st" error 0 "$r"
+	done
+	devlink health set "$DL/1" reporter port_dummy grace_period 0 ||
+		fail "cannot reset the grace period of port 1"
+}
+
+badinput_unprivileged()
+{
+	local out before after
+
+	knob "$H/break_health" "stored before the unprivileged run" || return
+	before=$(rep_state dummy)
+	out=$(setpriv --reuid="$NOBODY" --regid="$NOBODY" --clear-groups \
+		--inh-caps=-all --bounding-set=-all -- "$NL" unpriv -d "$DEV" 2>&1) ||
+		fail "unprivileged requests not refused as expected"
+	count_inputs "$out"
+	while read -r line; do
+		[[ -n $line ]] && MSGS+=("$line")
+	done <<<"$out"
+	after=$(rep_state dummy)
+	[[ $before == "$after" ]] ||
+		fail "unprivileged requests changed the reporter: '$before' -> '$after'"
+	expect_field "$after" dump 1 "dummy after an unprivileged DUMP_CLEAR"
+}
+
+badinput_dump_abandoned()
+{
+	local out
+
+	knob "$H/dump_elems" "$DUMP_ELEMS" || return
+	dump_clear dummy
+	knob "$H/break_health" "abandoned" || return
+	knob "$H/ports/0/break_health" "abandoned port" || return
+	out=$("$NL" abandon -d "$DEV" -r dummy -n 40 2>&1) ||
+		fail "device reporter: $out"
+	count_inputs "$out"
+	out=$("$NL" abandon -d "$DEV" -p 0 -r port_dummy -n 20 2>&1) ||
+		fail "port reporter: $out"
+	count_inputs "$out"
+	# the stored dumps are intact and readable to the end
+	out=$("$NL" op -d "$DEV" -r dummy -o dumpget)
+	[[ $out == "ok "*" malformed 0 elems $DUMP_ELEMS gap 0 break 'abandoned'" ]] ||
+		fail "dump after abandoned reads: $out"
+	out=$("$NL" op -d "$DEV" -p 0 -r port_dummy -o dumpget)
+	[[ $out == "ok "*" malformed 0 elems $DUMP_ELEMS gap 0 break 'abandoned port'" ]] ||
+		fail "port dump after abandoned reads: $out"
+}
+
+badinput_dump_interleaved_with_clear()
+{
+	local out
+
+	knob "$H/dump_elems" "$DUMP_ELEMS" || return
+	out=$("$NL" interleave -d "$DEV" -r dummy -k "$H/break_health" \
+		-e "$DUMP_ELEMS" -n 30 2>&1) || fail "interleaved reads went wrong"
+	count_inputs "$out"
+	while read -r line; do
+		[[ -n $line ]] && MSGS+=("$line")
+	done <<<"$out"
+}
+
+# midread_port PORT [recreate]: a DUMP_GET read of PORT's reporter across
+# the deletion (and re-creation) of the port
+midread_port()
+{
+	local port=$1 mode=$2 out
+	local -a args=(-d "$DEV" -p "$port" -K "$DEV_SYSFS")
+
+	echo "$port" > "$DEV_SYSFS/new_port" || { fail "cannot add port $port"; return; }
+	knob "$H/dump_elems" "$DUMP_ELEMS" || return
+	knob "$H/ports/$port/break_health" "old port $port" || return
+	# the dump stored by the new reporter, if any, is a small one
+	knob "$H/dump_elems" 0 || return
+	[[ $mode == recreate ]] &&
+		args+=(-x recreate -v "$H/ports/$port/break_health")
+	out=$("$NL" midread "${args[@]}" 2>&1) || fail "read across the port's removal"
+	INPUTS=$((INPUTS + 1))
+	while read -r line; do
+		[[ -n $line ]] && MSGS+=("$line")
+	done <<<"$out"
+	[[ -e $H/ports/$port ]] && echo "$port" > "$DEV_SYSFS/del_port"
+}
+
+badinput_dump_reporter_destroyed_midread()
+{
+	midread_port 7
+}
+
+# A reporter re-created under the same name starts its dump generation
+# over: a read that began on the old reporter's dump must not continue
+# into the new one's.
+badinput_dump_reporter_recreated_midread()
+{
+	midread_port 8 recreate
+}
+
+badinput_reporter_usable_after()
+{
+	local out st e r
+
+	knob "$H/dump_elems" 0
+	for r in dummy empty; do
+		out=$("$NL" op -d "$DEV" -r "$r" -o diagnose) ||
+			fail "$r diagnose after the abuse: $out"
+	done
+	out=$("$NL" op -d "$DEV" -p 0 -r port_dummy -o diagnose) ||
+		fail "port_dummy diagnose after the abuse: $out"
+	for r in dummy empty noop; do
+		st=$(rep_state "$r") || { fail "$r: $st"; continue; }
+		e=$(field "$st" error)
+		knob "$H/reporters/$r/report_count" 1
+		st=$(rep_state "$r")
+		expect_field "$st" error $((e + 1)) "$r after one report"
+	done
+	st=$(rep_state 0 port_dummy)
+	e=$(field "$st" error)
+	knob "$H/ports/0/report_count" 1
+	st=$(rep_state 0 port_dummy)
+	expect_field "$st" error $((e + 1)) "port_dummy after one report"
+	expect_field "$st" state 0 "port_dummy after one report"
+	out=$("$NL" op -d "$DEV" -p 0 -r port_dummy -o dumpget) ||
+		fail "port_dummy dump after the abuse: $out"
+}
+
+#
+# Runner
+#
+
+prerequisites()
+{
+	local tool
+
+	[[ $(id -u) == 0 ]] || { echo "needs root"; return 1; }
+	for tool in gcc setpriv md5sum devlink; do
+		command -v "$tool" >/dev/null || { echo "needs $tool"; return 1; }
+	done
+	if [[ ! -w $NSIM_BUS/new_device ]]; then
+		modprobe -q netdevsim 2>/dev/null
+		[[ -w $NSIM_BUS/new_device ]] || { echo "needs netdevsim"; return 1; }
+	fi
+	[[ -d /sys/kernel/debug/netdevsim ]] ||
+		mount -t debugfs none /sys/kernel/debug 2>/dev/null
+	[[ -d /sys/kernel/debug/netdevsim ]] || { echo "needs debugfs"; return 1; }
+	build_client || { echo "cannot build devlink_health_nl.c"; return 1; }
+}
+
+main()
+{
+	local why t
+
+	if ! why=$(prerequisites); then
+		echo "TEST: devlink_health_badinput_prerequisites  [SKIP]"
+		echo "    $why"
+		exit $ksft_skip
+	fi
+	build_client
+	dev_destroy
+	trap dev_destroy EXIT
+	if ! dev_create; then
+		echo "TEST: devlink_health_badinput_setup  [FAIL]"
+		echo "    cannot create netdevsim device $NSIM_ID"
+		exit 1
+	fi
+	for t in ${TESTS:-$ALL_TESTS}; do
+		RET=0
+		MSGS=()
+		"$t"
+		report "$t"
+	done
+	echo "inputs tried: $INPUTS"
+	exit $EXIT_STATUS
+}
+
+main "$@"

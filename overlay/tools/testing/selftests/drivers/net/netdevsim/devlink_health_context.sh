@@ -1,0 +1,885 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck disable=SC2317 # tests and their helpers are invoked indirectly
+#
+# Reporting devlink health errors from any context, and the burst period.
+#
+# devlink_health_report_nowait() records an error at once from any context
+# and leaves the notification, the dump and the recovery to a work item of
+# the core. netdevsim fires it, for any of its reporters, from the writing
+# process (report_nowait), a hard IRQ timer (report_hardirq), a softirq
+# timer (report_softirq) and with the devlink instance lock held
+# (report_locked); see drivers/net/netdevsim/health.c. The tests check the
+# counters after hundreds of reports from each context, that reports made
+# while a slow recovery is pending coalesce into it, that reporters and
+# devices go away cleanly with reports in flight, also when a network
+# namespace holding the device is deleted, and the burst period through
+# YNL (the devlink tool of iproute2 6.1 does not know it).
+#
+# Kernel splats (lockdep, sleeping in atomic context, KASAN, hung tasks)
+# are the harness's to catch in the kernel log; every wait here is bounded.
+#
+# Needs root, netdevsim, debugfs, iproute2 (devlink, ip), jq, python3 with
+# PyYAML and a kernel tree for the YNL CLI: $KSRC, by default the tree
+# holding this script. Output: "TEST: <name>  [ OK ]", "[FAIL]" or
+# "[SKIP]" per test, details indented below. Exit status: 0 when no test
+# failed, 1 when one did, 4 when a prerequisite is missing.
+#
+# TESTS="name ..." runs a subset, VERBOSE=1 prints details of passed tests.
+
+ALL_TESTS="
+	ctx_process
+	ctx_hardirq
+	ctx_softirq
+	ctx_instance_lock
+	ctx_all_at_once
+	ctx_counts_without_recovery
+	ctx_coalesce_slow_recovery
+	ctx_destroy_with_reports_in_flight
+	ctx_netns_teardown_race
+	burst_period_attr
+	burst_period_gating
+"
+
+ksft_skip=4
+
+NSIM_ID=${NSIM_ID:-1339}
+PORT_COUNT=2
+DEV=netdevsim$NSIM_ID
+DL=netdevsim/$DEV
+NSIM_BUS=/sys/bus/netdevsim
+DEV_SYSFS=$NSIM_BUS/devices/$DEV
+H=/sys/kernel/debug/netdevsim/$DEV/health
+CMD_TIMEOUT=${CMD_TIMEOUT:-30}
+PYTHON=${PYTHON:-python3}
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+NETNS=devlink_health_ctx_$$
+
+# Reports per context; hundreds, so that reports and deferred runs overlap.
+REPORTS=${REPORTS:-300}
+# The softirq timer fires once per jiffy: fewer, to stay within seconds.
+SOFTIRQ_REPORTS=${SOFTIRQ_REPORTS:-200}
+
+RET=0
+MSGS=()
+SKIP_REASON=
+EXIT_STATUS=0
+BG_PIDS=()
+DEV_CREATED=0
+KNOB_ERR=
+
+#
+# Plumbing
+#
+
+fail()
+{
+	RET=1
+	MSGS+=("$*")
+}
+
+note()
+{
+	MSGS+=("$*")
+}
+
+skip()
+{
+	SKIP_REASON=$*
+}
+
+oneline()
+{
+	tr '\n' ' ' <<<"$1" | cut -c1-400
+}
+
+dl()
+{
+	timeout "$CMD_TIMEOUT" devlink "$@"
+}
+
+ynl()
+{
+	PYTHONDONTWRITEBYTECODE=1 timeout "$CMD_TIMEOUT" "$PYTHON" \
+		"$KSRC/tools/net/ynl/cli.py" \
+		--spec "$KSRC/Documentation/netlink/specs/devlink.yaml" \
+		--no-schema --process-unknown "$@"
+}
+
+must()
+{
+	local out
+
+	out=$("$@" 2>&1) && return 0
+	fail "'$*' failed: $(oneline "$out")"
+	return 1
+}
+
+# wait_until MS CMD...: run CMD every 50 ms until it succeeds, MS at most.
+wait_until()
+{
+	local ms=$1 i
+
+	shift
+	for ((i = 0; i <= ms / 50; i++)); do
+		"$@" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+now_ms()
+{
+	echo $(($(date +%s%N) / 1000000))
+}
+
+# sleep_until T_MS: sleep until now_ms reaches T_MS
+sleep_until()
+{
+	local left=$(($1 - $(now_ms)))
+
+	((left > 0)) && sleep "$(printf '%d.%03d' $((left / 1000)) $((left % 1000)))"
+	return 0
+}
+
+# knob PATH VALUE: write a debugfs knob; KNOB_ERR gets the error text.
+knob()
+{
+	local out
+
+	KNOB_ERR=
+	out=$({ printf '%s\n' "$2" > "$1"; } 2>&1) && return 0
+	KNOB_ERR=${out##*: }
+	[[ -n $KNOB_ERR ]] || KNOB_ERR="write failed"
+	return 1
+}
+
+must_knob()
+{
+	knob "$1" "$2" && return 0
+	fail "writing '$2' to ${1#"$H"/}: $KNOB_ERR"
+	return 1
+}
+
+bg_start()
+{
+	"$@" &
+	BG_PIDS+=($!)
+}
+
+bg_done()
+{
+	local pid
+
+	for pid in "${BG_PIDS[@]}"; do
+		kill -0 "$pid" 2>/dev/null && return 1
+	done
+	return 0
+}
+
+# bg_wait MS: let the background jobs end, MS at most, then stop them.
+bg_wait()
+{
+	local rc=0
+
+	wait_until "$1" bg_done || rc=1
+	bg_stop
+	return "$rc"
+}
+
+bg_stop()
+{
+	local pid
+
+	for pid in "${BG_PIDS[@]}"; do
+		kill "$pid" 2>/dev/null
+	done
+	# a job stuck in the kernel cannot be killed: do not wait forever
+	wait_until 10000 bg_done
+	for pid in "${BG_PIDS[@]}"; do
+		kill -0 "$pid" 2>/dev/null || wait "$pid" 2>/dev/null
+	done
+	BG_PIDS=()
+}
+
+#
+# Device and reporters
+#
+
+dl_dev_present()
+{
+	dl dev show "$DL" >/dev/null 2>&1
+}
+
+knobs_present()
+{
+	local p
+
+	[[ -e $H/reporters/dummy/report_nowait ]] || return 1
+	for p in $(seq 0 $((PORT_COUNT - 1))); do
+		[[ -e $H/ports/$p/report_nowait ]] || return 1
+	done
+}
+
+dev_create()
+{
+	if ! echo "$NSIM_ID $PORT_COUNT" > "$NSIM_BUS/new_device"; then
+		fail "cannot create netdevsim device $NSIM_ID"
+		return 1
+	fi
+	DEV_CREATED=1
+	if ! wait_until 10000 dl_dev_present || ! wait_until 10000 knobs_present; then
+		fail "netdevsim device $NSIM_ID or its health knobs did not show up"
+		return 1
+	fi
+}
+
+dev_destroy()
+{
+	((DEV_CREATED)) || return 0
+	DEV_CREATED=0
+	timeout 120 bash -c "echo $NSIM_ID > $NSIM_BUS/del_device"
+}
+
+# rep_field HANDLE REPORTER FIELD: the field as `devlink health show` has it
+rep_field()
+{
+	local out
+
+	out=$(dl -j health show "$1" reporter "$2" 2>&1) || return 1
+	jq -r --arg f "$3" '[.health[][]] | .[0] |
+		if has($f) then .[$f] | tostring else "absent" end' <<<"$out"
+}
+
+rep_field_is()
+{
+	[[ $(rep_field "$1" "$2" "$3") == "$4" ]]
+}
+
+rep_has()
+{
+	local v
+
+	v=$(rep_field "$1" "$2" "$3") && [[ $v != absent ]]
+}
+
+expect_rep()
+{
+	local handle=$1 name=$2 kv f want got rc=0
+
+	shift 2
+	for kv in "$@"; do
+		f=${kv%%=*}
+		want=${kv#*=}
+		got=$(rep_field "$handle" "$name" "$f")
+		if [[ $want == present && $got != absent ]]; then
+			continue
+		fi
+		if [[ $got != "$want" ]]; then
+			fail "$handle reporter $name: $f is '$got', expected '$want'"
+			rc=1
+		fi
+	done
+	return "$rc"
+}
+
+# Action directory of a reporter: "dummy", "noop", ... or "port:N".
+rep_dir()
+{
+	case $1 in
+	port:*) echo "$H/ports/${1#port:}" ;;
+	*) echo "$H/reporters/$1" ;;
+	esac
+}
+
+rep_handle()
+{
+	case $1 in
+	port:*) echo "$DL/${1#port:} port_dummy" ;;
+	*) echo "$DL $1" ;;
+	esac
+}
+
+# wait_errors REP COUNT MS: wait until REP's error count is COUNT
+wait_errors()
+{
+	local handle name
+
+	read -r handle name <<<"$(rep_handle "$1")"
+	wait_until "$3" rep_field_is "$handle" "$name" error "$2" && return 0
+	fail "$1: error count $(rep_field "$handle" "$name" error), expected $2"
+	return 1
+}
+
+# wait_settled REP: the deferred work done, REP is healthy again and the
+# count of its recoveries is between 1 and its errors.
+wait_settled()
+{
+	local handle name errors recovers
+
+	read -r handle name <<<"$(rep_handle "$1")"
+	if ! wait_until 20000 rep_field_is "$handle" "$name" state healthy; then
+		fail "$1: $(rep_field "$handle" "$name" state) 20 s after the reports"
+		return 1
+	fi
+	errors=$(rep_field "$handle" "$name" error)
+	recovers=$(rep_field "$handle" "$name" recover)
+	if ((recovers < 1 || recovers > errors)); then
+		fail "$1: $recovers recoveries for $errors errors"
+		return 1
+	fi
+	note "$1: $errors errors, $recovers recoveries"
+}
+
+# fire REP CONTEXT COUNT: have netdevsim report COUNT times from CONTEXT
+# (nowait, hardirq, softirq, locked) on REP
+fire()
+{
+	must_knob "$(rep_dir "$1")/report_$2" "$3"
+}
+
+# One context, repeated: counters exact, recoveries coalesced, dump stored.
+ctx_repeat()
+{
+	local ctx=$1 count=$2
+
+	fire dummy "$ctx" "$count" || return
+	fire port:1 "$ctx" "$count" || return
+	fire noop "$ctx" "$count" || return
+	wait_errors dummy "$count" 60000
+	wait_errors port:1 "$count" 60000
+	wait_errors noop "$count" 60000
+	wait_settled dummy
+	wait_settled port:1
+	# without a recover op the reporter just stays in error
+	expect_rep "$DL" noop state=error recover=0
+	# the automatic dump of the first error, taken by the deferred work
+	expect_rep "$DL" dummy last_dump_date=present
+	# the other port's reporter saw nothing
+	expect_rep "$DL/0" port_dummy error=0 recover=0
+}
+
+#
+# Tests: contexts
+#
+
+ctx_process()
+{
+	ctx_repeat nowait "$REPORTS"
+}
+
+ctx_hardirq()
+{
+	ctx_repeat hardirq "$REPORTS"
+}
+
+ctx_softirq()
+{
+	ctx_repeat softirq "$SOFTIRQ_REPORTS"
+}
+
+ctx_instance_lock()
+{
+	ctx_repeat locked "$REPORTS"
+}
+
+fire_loop()
+{
+	local rep=$1 ctx=$2 count=$3 rounds=$4 i
+
+	for ((i = 0; i < rounds; i++)); do
+		# a timer knob is busy until its last series is fired
+		wait_until 30000 knob "$(rep_dir "$rep")/report_$ctx" "$count" ||
+			echo "report_$ctx on $rep: $KNOB_ERR" >&2
+	done
+}
+
+# Every context at once on the same reporters.
+ctx_all_at_once()
+{
+	local rep ctx total
+
+	for rep in dummy port:0; do
+		for ctx in nowait hardirq softirq locked; do
+			bg_start fire_loop "$rep" "$ctx" 50 4
+		done
+	done
+	bg_wait 120000 || fail "reporting loops still running after 120 s"
+	total=$((4 * 4 * 50))
+	wait_errors dummy "$total" 60000
+	wait_errors port:0 "$total" 60000
+	wait_settled dummy
+	wait_settled port:0
+}
+
+# With auto-recover off nothing is deferred but notifications and the
+# dump: every count is exact whatever the interleaving.
+ctx_counts_without_recovery()
+{
+	local ctx
+
+	must dl health set "$DL" reporter dummy auto_recover false || return
+	for ctx in nowait hardirq softirq locked; do
+		fire dummy "$ctx" 100 || return
+	done
+	wait_errors dummy 400 60000
+	# the dump of the first error, taken by the deferred work
+	wait_until 10000 rep_has "$DL" dummy last_dump_date ||
+		fail "no dump stored 10 s after the reports"
+	expect_rep "$DL" dummy state=error recover=0
+	# the error stays until recovered by hand
+	must dl health recover "$DL" reporter dummy
+	expect_rep "$DL" dummy state=healthy error=400 recover=1
+}
+
+# K reports while one slow recovery is pending: error count K, one recovery.
+ctx_coalesce_slow_recovery()
+{
+	local t0 t1 k=50 recovers
+
+	must_knob "$H/recover_delay_ms" 1500 || return
+	t0=$(now_ms)
+	fire dummy nowait "$k" || return
+	# recorded at once, before the deferred work ran
+	expect_rep "$DL" dummy error="$k"
+	if ! wait_until 30000 rep_field_is "$DL" dummy state healthy; then
+		fail "not healthy 30 s after the reports"
+		return
+	fi
+	t1=$(now_ms)
+	expect_rep "$DL" dummy error="$k" recover=1
+	((t1 - t0 >= 1500)) ||
+		fail "healthy $((t1 - t0)) ms after the reports, recovery takes 1500 ms"
+
+	# the same from hard IRQ, on a port reporter
+	fire port:0 hardirq "$k" || return
+	wait_errors port:0 "$k" 30000
+	wait_until 30000 rep_field_is "$DL/0" port_dummy state healthy
+	recovers=$(rep_field "$DL/0" port_dummy recover)
+	# the timer fires every 50 us: all reports land in the 1.5 s recovery
+	[[ $recovers == 1 ]] ||
+		fail "port 0: $recovers recoveries for $k reports made during one"
+}
+
+# Reporters and the device go away with deferred work queued or running
+# and timers firing, without waiting for any of them to finish.
+ctx_destroy_with_reports_in_flight()
+{
+	local t0
+
+	must_knob "$H/recover_delay_ms" 300 || return
+	fire port:1 hardirq 100000 || return
+	fire port:1 nowait 100 || return
+	fire port:1 softirq 10000 || return
+	t0=$(now_ms)
+	if ! timeout 60 bash -c "echo 1 > $DEV_SYSFS/del_port"; then
+		fail "deleting port 1 with reports in flight failed or hung"
+		return
+	fi
+	note "port 1 deleted in $(($(now_ms) - t0)) ms"
+	if dl health show "$DL/1" reporter port_dummy >/dev/null 2>&1; then
+		fail "port 1's reporter still listed"
+	fi
+
+	fire dummy hardirq 100000 || return
+	fire dummy softirq 10000 || return
+	fire dummy locked 100 || return
+	fire port:0 nowait 100 || return
+	t0=$(now_ms)
+	if ! dev_destroy; then
+		fail "deleting the device with reports in flight failed or hung"
+		return
+	fi
+	note "device deleted in $(($(now_ms) - t0)) ms"
+}
+
+# Writers keep reporting through the nowait knobs while the network
+# namespace holding the device is deleted: its teardown reloads the
+# device back into init_net, destroying the reporters and their knobs
+# under the instance lock and waiting for the writers. A writer blocked
+# on that lock would hang it (the synchronous knobs do).
+writer()
+{
+	local end=$1 p
+
+	while (($(now_ms) < end)); do
+		for p in "$H/reporters/dummy" "$H/ports/0" "$H/ports/1"; do
+			# the knobs come and go with the reload
+			echo 20 2>/dev/null > "$p/report_nowait"
+		done
+	done
+}
+
+ctx_netns_teardown_race()
+{
+	local round t0 end
+
+	if ! ip netns add "$NETNS"; then
+		skip "cannot create a network namespace"
+		return
+	fi
+	for round in 1 2 3; do
+		if ! must dl dev reload "$DL" netns "$NETNS"; then
+			ip netns del "$NETNS" 2>/dev/null
+			return
+		fi
+		if ! wait_until 10000 knobs_present; then
+			fail "round $round: knobs missing after the reload into $NETNS"
+			ip netns del "$NETNS" 2>/dev/null
+			return
+		fi
+		end=$(($(now_ms) + 8000))
+		bg_start writer "$end"
+		bg_start writer "$end"
+		bg_start writer "$end"
+		knob "$H/reporters/dummy/report_hardirq" 100000
+		sleep 0.5
+		t0=$(now_ms)
+		if ! timeout 120 ip netns del "$NETNS"; then
+			fail "round $round: ip netns del failed or hung"
+			bg_stop
+			return
+		fi
+		# the namespace dies asynchronously: the device is back in
+		# init_net when its teardown is done
+		if ! wait_until 120000 dl_dev_present; then
+			fail "round $round: device not back in init_net 120 s after ip netns del"
+			bg_stop
+			return
+		fi
+		note "round $round: device back in init_net after $(($(now_ms) - t0)) ms"
+		bg_wait 30000 || fail "round $round: writers still running 30 s after their end"
+		if ! wait_until 10000 knobs_present; then
+			fail "round $round: knobs missing after the namespace went away"
+			return
+		fi
+		if ((round < 3)) && ! ip netns add "$NETNS"; then
+			fail "cannot create the network namespace again"
+			return
+		fi
+	done
+	# the reporters, created again by the reload, work
+	fire dummy nowait 5 || return
+	wait_errors dummy 5 30000
+	wait_settled dummy
+}
+
+#
+# Tests: burst period
+#
+
+ynl_id()
+{
+	printf '{"bus-name": "netdevsim", "dev-name": "%s"%s}' "$DEV" "$1"
+}
+
+# ynl_attrs NAME=VALUE...: ', "health-reporter-NAME": VALUE' for each
+ynl_attrs()
+{
+	local kv
+
+	for kv in "$@"; do
+		printf ', "health-reporter-%s": %s' "${kv%%=*}" "${kv#*=}"
+	done
+}
+
+# ynl_rep_json REPORTER [NAME=VALUE...]: request on a device reporter, or
+# on port P's port_dummy for REPORTER "port:P"
+ynl_rep_json()
+{
+	local rep=$1
+
+	shift
+	case $rep in
+	port:*)
+		ynl_id ", \"port-index\": ${rep#port:}$(ynl_attrs name='"port_dummy"' "$@")"
+		;;
+	*)
+		ynl_id "$(ynl_attrs name="\"$rep\"" "$@")"
+		;;
+	esac
+}
+
+# expect_ynl REPORTER ATTR=VALUE...: in one GET, health-reporter-ATTR is
+# VALUE ("absent": not in the reply)
+expect_ynl()
+{
+	local rep=$1 out kv got
+
+	shift
+	if ! out=$(ynl --do health-reporter-get --output-json \
+			--json "$(ynl_rep_json "$rep")" 2>&1); then
+		fail "GET $rep: $(oneline "$out")"
+		return 1
+	fi
+	for kv in "$@"; do
+		got=$(jq -r --arg a "health-reporter-${kv%%=*}" '."health-reporter" |
+			if has($a) then .[$a] | tostring else "absent" end' <<<"$out")
+		[[ $got == "${kv#*=}" ]] ||
+			fail "reporter $rep: ${kv%%=*} is '$got', expected '${kv#*=}'"
+	done
+}
+
+# ynl_set REPORTER NAME=VALUE...
+ynl_set()
+{
+	ynl --do health-reporter-set --json "$(ynl_rep_json "$@")"
+}
+
+# expect_set_error ERRNO_RE EXTACK_RE REPORTER NAME=VALUE...: a SET refused
+# with that errno and an extack matching EXTACK_RE
+expect_set_error()
+{
+	local errno_re=$1 extack_re=$2 out errno_text extack
+
+	shift 2
+	if out=$(ynl_set "$@" 2>&1); then
+		fail "SET $*: accepted, expected $errno_re"
+		return 1
+	fi
+	errno_text=$(sed -n 's/^Netlink error: //p' <<<"$out" | head -n1)
+	extack=$(sed -n 's/^[[:space:]]*extack: //p' <<<"$out" | head -n1)
+	if ! grep -qiE "^($errno_re)\$" <<<"$errno_text"; then
+		fail "SET $*: errno '$errno_text', expected /$errno_re/"
+	fi
+	if [[ -z $extack ]] || ! grep -qiE "$extack_re" <<<"$extack"; then
+		fail "SET $*: extack '$extack', expected one matching /$extack_re/"
+	fi
+}
+
+burst_period_attr()
+{
+	# GET: shown with the other recovery attributes, on recover ops only
+	expect_ynl dummy burst-period=0 graceful-period=0
+	expect_ynl empty burst-period=absent
+	expect_ynl noop burst-period=absent
+
+	# no burst without a grace period, also one set to 0 in the request
+	expect_set_error 'Invalid argument' grace dummy burst-period=500
+	expect_set_error 'Invalid argument' grace dummy \
+		graceful-period=0 burst-period=500
+	# a recovery attribute on a reporter that cannot recover
+	expect_set_error 'Operation not supported' recover noop burst-period=0
+
+	must ynl_set dummy graceful-period=3000 burst-period=1000
+	expect_ynl dummy graceful-period=3000 burst-period=1000
+	must ynl_set dummy burst-period=2000
+	expect_ynl dummy burst-period=2000
+
+	# a refused SET changes nothing, not even its valid attributes
+	expect_set_error 'Invalid argument' grace dummy \
+		graceful-period=0 auto-recover=0 burst-period=7
+	expect_ynl dummy graceful-period=3000 burst-period=2000 auto-recover=1
+
+	# a grace period of 0 turns the burst period off
+	must ynl_set dummy graceful-period=0
+	expect_ynl dummy graceful-period=0 burst-period=0
+
+	# port reporters, one by one
+	must ynl_set port:0 graceful-period=100 burst-period=50
+	expect_ynl port:0 graceful-period=100 burst-period=50
+	expect_ynl port:1 burst-period=0
+
+	# the devlink tool, which does not know the attribute, still lists
+	must dl health show "$DL" reporter dummy
+}
+
+# report REASON: a synchronous report on dummy; REPORT_RC its exit code,
+# REPORT_S and REPORT_T the times, in ms, before it started and after it
+# returned: the kernel saw it in between.
+report()
+{
+	REPORT_S=$(now_ms)
+	knob "$H/break_health" "$1"
+	REPORT_RC=$?
+	REPORT_T=$(now_ms)
+}
+
+# Recoveries allowed within the burst window that the first recovery
+# opens, then refused by the grace period until it ends. A report takes
+# about a second on an emulated debug kernel: the periods are long, and
+# every check only uses bounds of when the kernel saw each report.
+burst_period_gating()
+{
+	local burst=6000 grace=6000 attempt t0 t1 r0 dt
+
+	must ynl_set dummy graceful-period="$grace" burst-period="$burst" ||
+		return
+	for attempt in 1 2 3; do
+		r0=$(rep_field "$DL" dummy recover)
+		report "first of a burst"
+		((REPORT_RC == 0)) || { fail "first report: $KNOB_ERR"; return; }
+		# the window opened in [t0, t1]
+		t0=$REPORT_S
+		t1=$REPORT_T
+		report "second of a burst"
+		if ((REPORT_T - t0 >= burst)); then
+			note "attempt $attempt: two reports took $((REPORT_T - t0)) ms"
+			sleep_until $((t1 + burst + grace + 100))
+			must dl health recover "$DL" reporter dummy
+			continue
+		fi
+		((REPORT_RC == 0)) ||
+			fail "report $((REPORT_T - t0)) ms into the burst window: $KNOB_ERR"
+		expect_rep "$DL" dummy state=healthy recover=$((r0 + 2))
+
+		# after the window: the grace period, counted from its end
+		sleep_until $((t1 + burst + 100))
+		report "after the burst window"
+		dt=$((REPORT_T - t0))
+		if ((dt >= burst + grace)); then
+			note "report after the window came late ($dt ms)"
+		elif ((REPORT_RC == 0)); then
+			fail "report $dt ms into the burst, in the grace period: recovered"
+		elif [[ $KNOB_ERR != "Operation canceled" ]]; then
+			fail "report $dt ms into the burst, in the grace period: '$KNOB_ERR'"
+		else
+			expect_rep "$DL" dummy state=error recover=$((r0 + 2))
+		fi
+		must_knob "$H/reporters/dummy/state_update" healthy
+
+		# after the grace period: recoveries again, in a new window
+		sleep_until $((t1 + burst + grace + 100))
+		report "after the grace period"
+		((REPORT_RC == 0)) ||
+			fail "report $((REPORT_S - t1)) ms after the burst, after grace: $KNOB_ERR"
+		t0=$REPORT_S
+		report "second of the new burst"
+		if ((REPORT_T - t0 >= burst)); then
+			note "the second report of the new burst came late"
+		elif ((REPORT_RC != 0)); then
+			fail "report right after a recovery that opened a new window: $KNOB_ERR"
+		else
+			expect_rep "$DL" dummy state=healthy recover=$((r0 + 4))
+		fi
+		return
+	done
+	skip "machine too slow to report twice within $burst ms"
+}
+
+#
+# Runner
+#
+
+cleanup()
+{
+	bg_stop
+	dev_destroy
+	ip netns del "$NETNS" 2>/dev/null
+}
+
+result()
+{
+	local name=$1 m
+
+	if ((RET)); then
+		echo "TEST: $name  [FAIL]"
+		EXIT_STATUS=1
+	elif [[ -n $SKIP_REASON ]]; then
+		echo "TEST: $name  [SKIP]"
+		echo "    $SKIP_REASON"
+	else
+		echo "TEST: $name  [ OK ]"
+		[[ ${VERBOSE:-0} == 1 ]] || return 0
+	fi
+	for m in "${MSGS[@]}"; do
+		echo "    $m"
+	done
+}
+
+run_test()
+{
+	local name=$1
+
+	RET=0
+	MSGS=()
+	SKIP_REASON=
+	if dev_create; then
+		"$name"
+	fi
+	bg_stop
+	if ((DEV_CREATED)) && ! dev_destroy; then
+		fail "cannot delete netdevsim device $NSIM_ID"
+	fi
+	result "$name"
+}
+
+prerequisites()
+{
+	local tool
+
+	if [[ $(id -u) != 0 ]]; then
+		echo "needs root"
+		return 1
+	fi
+	for tool in devlink ip jq timeout "$PYTHON"; do
+		if ! command -v "$tool" >/dev/null; then
+			echo "needs $tool"
+			return 1
+		fi
+	done
+	if [[ ! -w $NSIM_BUS/new_device ]]; then
+		modprobe -q netdevsim 2>/dev/null
+		if [[ ! -w $NSIM_BUS/new_device ]]; then
+			echo "needs netdevsim"
+			return 1
+		fi
+	fi
+	if [[ ! -d /sys/kernel/debug/netdevsim ]]; then
+		mount -t debugfs none /sys/kernel/debug 2>/dev/null
+		if [[ ! -d /sys/kernel/debug/netdevsim ]]; then
+			echo "needs debugfs"
+			return 1
+		fi
+	fi
+	if [[ -z $KSRC || ! -f $KSRC/tools/net/ynl/cli.py ]]; then
+		echo "needs the kernel tree in KSRC (for tools/net/ynl)"
+		return 1
+	fi
+	if ! "$PYTHON" -c 'import yaml' 2>/dev/null; then
+		echo "needs python3 yaml"
+		return 1
+	fi
+}
+
+# The tree this script lives in, found by walking up from it.
+find_ksrc()
+{
+	local d=$SCRIPT_DIR i
+
+	for ((i = 0; i < 8; i++)); do
+		if [[ -f $d/tools/net/ynl/cli.py &&
+		      -f $d/Documentation/netlink/specs/devlink.yaml ]]; then
+			echo "$d"
+			return 0
+		fi
+		d=$(dirname "$d")
+	done
+	return 1
+}
+
+main()
+{
+	local why t
+
+	KSRC=${KSRC:-$(find_ksrc)}
+	if ! why=$(prerequisites); then
+		echo "TEST: devlink_health_context_prerequisites  [SKIP]"
+		echo "    $why"
+		exit $ksft_skip
+	fi
+	trap cleanup EXIT
+	trap 'exit 1' INT TERM
+
+	if [[ -e $DEV_SYSFS ]]; then
+		echo "# removing a netdevsim$NSIM_ID left over by an earlier run"
+		echo "$NSIM_ID" > "$NSIM_BUS/del_device"
+	fi
+
+	for t in ${TESTS:-$ALL_TESTS}; do
+		run_test "$t"
+	done
+	exit $EXIT_STATUS
+}
+
+main "$@"
