@@ -14,6 +14,7 @@ help:
 	@echo "make lint      checkpatch --strict, sparse, W=1, coccicheck on our code"
 	@echo "make patches   git format-patch series against pristine 6.12, git-am tested"
 	@echo "make bench     ours vs upstream, same run, ratios"
+	@echo "make kcsan     KCSAN kernel (no KASAN) under the stress test"
 
 demo:
 	$(H)/demo.sh
