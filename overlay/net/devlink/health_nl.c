@@ -532,6 +532,11 @@ free_fmsg:
  * @cursor: where the next message resumes in the stored dump
  * @gen: &devlink_health_reporter.dump_gen of the dump being read, 0
  *	before the first message (a stored dump's generation is never 0)
+ * @reporter_id: &devlink_health_reporter.id of the reporter being read.
+ *	Generations are per reporter and restart with a new one: a reporter
+ *	destroyed and re-created under the same name between two messages
+ *	can show the same generation for a different dump, and only the id,
+ *	unique for the life of the system, tells them apart.
  *
  * Own type rather than struct devlink_nl_dump_state: this dumpit does not
  * go through devlink_nl_dumpit(), so nothing else reads cb->ctx, and a
@@ -540,6 +545,7 @@ free_fmsg:
 struct devlink_nl_health_dump_ctx {
 	struct devlink_fmsg_cursor cursor;
 	u64 gen;
+	u64 reporter_id;
 };
 
 static struct devlink_nl_health_dump_ctx *
@@ -571,6 +577,11 @@ static int devlink_nl_health_dump_read(struct sk_buff *skb,
 		if (err)
 			return err;
 		ctx->gen = reporter->dump_gen;
+		ctx->reporter_id = reporter->id;
+	} else if (ctx->reporter_id != reporter->id) {
+		NL_SET_ERR_MSG(cb->extack,
+			       "Health reporter re-created during the read, retry");
+		return -EAGAIN;
 	} else if (ctx->gen != reporter->dump_gen) {
 		NL_SET_ERR_MSG(cb->extack,
 			       "Health dump changed during the read, retry");

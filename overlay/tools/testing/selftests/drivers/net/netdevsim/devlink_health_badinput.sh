@@ -63,12 +63,8 @@ note()
 }
 
 # Known failures under investigation, reported as XFAIL (the harness counts
-# them as skipped, never as passed) so that they stay visible:
-# - a DUMP_GET whose port reporter is removed and re-created between two
-#   messages ends with EINVAL but the client sees no extack: either the
-#   core loses it on a later dumpit call or the client does not read the
-#   extack TLVs of NLMSG_DONE (only those of NLMSG_ERROR).
-KNOWN_FAIL="badinput_dump_reporter_recreated_midread"
+# them as skipped, never as passed) so that they stay visible. None now.
+KNOWN_FAIL=""
 
 report()
 {
