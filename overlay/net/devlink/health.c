@@ -719,14 +719,13 @@ struct devlink_health_report_ctx {
 };
 
 /*
- * First step of every report, synchronous or not: count the error, keep
- * its message, enter the error state and decide about recovery, in one
+ * First step of every report, synchronous or not: count the error, enter
+ * the error state and decide about recovery, in one
  * critical section so that a concurrent SET, recovery or report is never
  * half seen. The time is read under the lock too, so that it is not
  * before the last recovery it is compared with.
  */
 static void devlink_health_enter_error(struct devlink_health_reporter *reporter,
-				       const char *msg,
 				       struct devlink_health_report_ctx *rc)
 {
 	struct devlink_health_gate *gate = &rc->gate;
@@ -734,7 +733,6 @@ static void devlink_health_enter_error(struct devlink_health_reporter *reporter,
 	lockdep_assert_held(&reporter->state_lock);
 
 	reporter->error_count++;
-	strscpy(reporter->last_msg, msg ?: "");
 	gate->prev_state = reporter->health_state;
 	gate->auto_recover = reporter->cfg.auto_recover;
 	gate->recover_inflight = reporter->recover_inflight;
@@ -811,7 +809,7 @@ int devlink_health_report(struct devlink_health_reporter *reporter,
 	WARN_ON(!msg);
 	trace_devlink_health_report(devlink, reporter->ops->name, msg);
 	raw_spin_lock_irqsave(&reporter->state_lock, flags);
-	devlink_health_enter_error(reporter, msg, &rc);
+	devlink_health_enter_error(reporter, &rc);
 	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
 	devlink_health_notify(reporter);
 
@@ -891,7 +889,14 @@ int devlink_health_report_nowait(struct devlink_health_reporter *reporter,
 				    msg);
 
 	raw_spin_lock_irqsave(&reporter->state_lock, flags);
-	devlink_health_enter_error(reporter, msg, &rc);
+	devlink_health_enter_error(reporter, &rc);
+	/*
+	 * Only here: the caller of a deferred report is gone when its work
+	 * runs, so this copy is what is left of it. A synchronous report
+	 * hands @msg to the trace point and keeps no copy, which keeps the
+	 * IRQ-off section of the hot path short.
+	 */
+	strscpy(reporter->last_msg, msg ?: "");
 	if (rc.want_dump && devlink_health_report_goes_on(&rc))
 		todo |= DEVLINK_HEALTH_DEFER_DUMP;
 	if (rc.verdict == DEVLINK_HEALTH_GATE_RECOVER) {

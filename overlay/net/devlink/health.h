@@ -166,7 +166,8 @@ enum devlink_health_defer {
  *	devlink_health_report_nowait() is queued or running; under
  *	@state_lock. A report that finds the reporter in error meanwhile
  *	coalesces into that recovery.
- * @last_msg: message of the last report, truncated; under @state_lock.
+ * @last_msg: message of the last devlink_health_report_nowait(),
+ *	truncated; under @state_lock.
  *	A deferred report is handled after its caller is gone: this is what
  *	is left of it for a post-mortem look.
  * @dump_lock: protects the stored dump below. Taken under the instance

@@ -130,7 +130,8 @@ void devlink_health_notify(struct devlink_health_reporter *reporter)
 	struct devlink_obj_desc desc;
 	struct sk_buff *msg;
 
-	if (!__devl_is_registered(devlink) || !devlink_nl_notify_need(devlink))
+	/* Listeners first: the cheap test, false on most reports. */
+	if (!devlink_nl_notify_need(devlink) || !__devl_is_registered(devlink))
 		return;
 
 	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
