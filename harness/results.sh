@@ -48,6 +48,13 @@ required_suites() {
 selftest_results() {
 	[[ -f $run/output.log ]] || return 0
 	sed 's/\r$//' "$run/output.log" | awk '
+	# the indented lines under a failed TEST line say why: keep the first
+	st != "" && why_for != "" && /^    / {
+		line = $0; sub(/^ +/, "", line)
+		printf "%s %s\n", why_for, substr(line, 1, 300)
+		why_for = ""; next
+	}
+	st != "" && why_for != "" { printf "%s\n", why_for; why_for = "" }
 	/^### selftest begin / { st = $4; nfail = 0; next }
 	/^### selftest end / {
 		rc = $5; sub(/^rc=/, "", rc)
@@ -64,9 +71,13 @@ selftest_results() {
 		else if (line !~ /\[ OK \] *$/) next
 		sub(/ *\[[A-Z ]+\] *$/, "", line)
 		gsub(/ +/, "_", line)
+		if (res == "FAIL") { why_for = res " " st ":" line; next }
 		printf "%s %s:%s\n", res, st, line
 	}
-	END { if (st != "") printf "FAIL %s:exit did not finish\n", st }'
+	END {
+		if (why_for != "") printf "%s\n", why_for
+		if (st != "") printf "FAIL %s:exit did not finish\n", st
+	}'
 }
 
 splat_results() {
