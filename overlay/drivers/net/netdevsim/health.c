@@ -91,8 +91,6 @@ enum nsim_health_dev_rep {
  * @reporter: the reporter, owned by the devlink core
  * @ddir: directory of the action knobs, removed before @reporter is
  *	  destroyed so that no knob write can reach a dead reporter
- * @test_work: report requested by the test op; the core calls the op with
- *	       the devlink instance lock held, which reporting takes
  * @msg_lock: protects @recovered_break_msg
  * @recovered_break_msg: break message of the last report recovered with
  *			 its context, shown by diagnose
@@ -106,7 +104,6 @@ struct nsim_health_rep {
 	struct nsim_dev_health *health;
 	struct devlink_health_reporter *reporter;
 	struct dentry *ddir;
-	struct work_struct test_work;
 	struct mutex msg_lock; /* protects recovered_break_msg */
 	char *recovered_break_msg;
 	struct hrtimer hardirq_timer;
@@ -348,21 +345,14 @@ static int nsim_health_test(struct devlink_health_reporter *reporter,
 	}
 
 	/*
-	 * Like a device raising an event after a test trigger: the report
-	 * comes later, from a context that does not hold the devlink lock.
-	 * A request while one is pending is folded into it.
+	 * The core calls the op with the instance lock held, which a
+	 * synchronous report takes: report the way a device event handler
+	 * does, with the nowait API. The dump and recovery run later from
+	 * the core's work, and their outcome (recovered, refused by the
+	 * grace period, failed) is the core's to show, not the op's.
 	 */
-	queue_work(system_wq, &rep->test_work);
+	devlink_health_report_nowait(reporter, NSIM_HEALTH_TEST_MSG);
 	return 0;
-}
-
-static void nsim_health_test_work(struct work_struct *work)
-{
-	struct nsim_health_rep *rep;
-
-	rep = container_of(work, struct nsim_health_rep, test_work);
-	/* The outcome (recovered, aborted, failed) is the core's to show. */
-	nsim_health_report(rep, NSIM_HEALTH_TEST_MSG);
 }
 
 static int nsim_empty_dump(struct devlink_health_reporter *reporter,
@@ -694,7 +684,6 @@ static void nsim_health_rep_setup(struct nsim_health_rep *rep,
 				  struct nsim_dev_health *health)
 {
 	rep->health = health;
-	INIT_WORK(&rep->test_work, nsim_health_test_work);
 	mutex_init(&rep->msg_lock);
 	hrtimer_init(&rep->hardirq_timer, CLOCK_MONOTONIC,
 		     HRTIMER_MODE_REL_HARD);
@@ -744,7 +733,6 @@ static void nsim_health_rep_release(struct nsim_health_rep *rep)
 	/* The timers report on the reporter: stop them before it goes. */
 	hrtimer_cancel(&rep->hardirq_timer);
 	timer_shutdown_sync(&rep->softirq_timer);
-	disable_work_sync(&rep->test_work);
 	if (rep->reporter)
 		devl_health_reporter_destroy(rep->reporter);
 	kfree(rep->recovered_break_msg);

@@ -37,6 +37,7 @@ ALL_TESTS="
 	ctx_coalesce_slow_recovery
 	ctx_destroy_with_reports_in_flight
 	ctx_netns_teardown_race
+	ctx_test_op_teardown
 	burst_period_attr
 	burst_period_gating
 "
@@ -468,11 +469,14 @@ ctx_destroy_with_reports_in_flight()
 	local t0
 
 	must_knob "$H/recover_delay_ms" 300 || return
-	fire port:1 hardirq 100000 || return
+	# A timer firing every 50 us in hard IRQ context leaves an emulated
+	# CPU little time for anything else: enough reports to still be
+	# firing when the removal comes, no more, and a generous bound on it.
+	fire port:1 hardirq 20000 || return
 	fire port:1 nowait 100 || return
 	fire port:1 softirq 10000 || return
 	t0=$(now_ms)
-	if ! timeout 60 bash -c "echo 1 > $DEV_SYSFS/del_port"; then
+	if ! timeout 120 bash -c "echo 1 > $DEV_SYSFS/del_port"; then
 		fail "deleting port 1 with reports in flight failed or hung"
 		return
 	fi
@@ -481,7 +485,7 @@ ctx_destroy_with_reports_in_flight()
 		fail "port 1's reporter still listed"
 	fi
 
-	fire dummy hardirq 100000 || return
+	fire dummy hardirq 20000 || return
 	fire dummy softirq 10000 || return
 	fire dummy locked 100 || return
 	fire port:0 nowait 100 || return
@@ -562,6 +566,36 @@ ctx_netns_teardown_race()
 	fire dummy nowait 5 || return
 	wait_errors dummy 5 30000
 	wait_settled dummy
+}
+
+# A TEST request and the removal of its port queue up behind a slow
+# recovery holding the instance lock. The test op runs under that lock:
+# a report it left to a driver work item that takes the lock again would
+# wait for it while the port removal, holding it, waits for that work.
+# The op reports with the nowait API instead, and the removal returns.
+ctx_test_op_teardown()
+{
+	local round hold tst
+
+	must_knob "$H/recover_delay_ms" 1000 || return
+	for round in 1 2 3; do
+		knob "$H/ports/0/break_health" "holding the lock" &
+		hold=$!
+		sleep 0.3
+		dl health test "$DL/1" reporter port_dummy >/dev/null 2>&1 &
+		tst=$!
+		sleep 0.3
+		if ! timeout 60 bash -c "echo 1 > $DEV_SYSFS/del_port"; then
+			fail "round $round: port removal after a TEST hung"
+			return
+		fi
+		wait "$hold" "$tst"
+		if ! echo 1 > "$DEV_SYSFS/new_port" ||
+		   ! wait_until 10000 test -e "$H/ports/1/report_nowait"; then
+			fail "round $round: port 1 not back"
+			return
+		fi
+	done
 }
 
 #
