@@ -191,6 +191,72 @@ devlink_health_recover_gate(const struct devlink_health_gate *gate,
 }
 EXPORT_SYMBOL_IF_KUNIT(devlink_health_recover_gate);
 
+/*
+ * The state word, &devlink_health_reporter.errors_state: bit 0 is the
+ * health state, the bits above count the reports.
+ */
+#define DEVLINK_HEALTH_WORD_ERROR	BIT_ULL(0)
+#define DEVLINK_HEALTH_WORD_ONE_REPORT	BIT_ULL(1)
+
+static_assert(DEVLINK_HEALTH_REPORTER_STATE_HEALTHY == 0 &&
+	      DEVLINK_HEALTH_REPORTER_STATE_ERROR == 1);
+
+static enum devlink_health_reporter_state devlink_health_word_state(s64 word)
+{
+	return word & DEVLINK_HEALTH_WORD_ERROR;
+}
+
+static u64 devlink_health_word_errors(s64 word)
+{
+	return (u64)word >> 1;
+}
+
+/*
+ * Count one report and enter the error state, in one atomic step.
+ * Return: the state the report found.
+ */
+static enum devlink_health_reporter_state
+devlink_health_word_report(struct devlink_health_reporter *reporter)
+{
+	s64 old = atomic64_read(&reporter->errors_state);
+
+	while (!atomic64_try_cmpxchg(&reporter->errors_state, &old,
+				     (old + DEVLINK_HEALTH_WORD_ONE_REPORT) |
+				     DEVLINK_HEALTH_WORD_ERROR))
+		;
+	return devlink_health_word_state(old);
+}
+
+/* Set the health state, the count untouched. Return: the previous one. */
+static enum devlink_health_reporter_state
+devlink_health_word_set_state(struct devlink_health_reporter *reporter,
+			      enum devlink_health_reporter_state state)
+{
+	s64 old;
+
+	if (state == DEVLINK_HEALTH_REPORTER_STATE_ERROR)
+		old = atomic64_fetch_or(DEVLINK_HEALTH_WORD_ERROR,
+					&reporter->errors_state);
+	else
+		old = atomic64_fetch_andnot(DEVLINK_HEALTH_WORD_ERROR,
+					    &reporter->errors_state);
+	return devlink_health_word_state(old);
+}
+
+/*
+ * Does a report only count and notify, with nothing to decide: no
+ * automatic recovery, and no dump to take (auto-dump off or a dump
+ * stored)? Then it needs no lock: the state word takes it in one atomic
+ * step. The reads are racy on purpose, a SET or DUMP_CLEAR racing with
+ * the report is then ordered before or after it, both valid orders.
+ */
+static bool devlink_health_report_is_bare(struct devlink_health_reporter *reporter)
+{
+	return !READ_ONCE(reporter->cfg.auto_recover) &&
+	       (!READ_ONCE(reporter->cfg.auto_dump) ||
+		READ_ONCE(reporter->dump_fmsg));
+}
+
 /**
  * devlink_health_reporter_priv() - driver cookie of a reporter
  * @reporter: the reporter
@@ -286,7 +352,7 @@ devlink_health_reporter_new(struct devlink *devlink, struct devlink_port *port,
 	refcount_set(&reporter->refcount, 1);
 	INIT_WORK(&reporter->deferred_work, devlink_health_deferred_work);
 	raw_spin_lock_init(&reporter->state_lock);
-	reporter->health_state = DEVLINK_HEALTH_REPORTER_STATE_HEALTHY;
+	atomic64_set(&reporter->errors_state, 0);	/* healthy, no report */
 	reporter->cfg.graceful_period = graceful_period;
 	reporter->cfg.auto_recover = !!ops->recover;
 	reporter->cfg.auto_dump = !!ops->dump;
@@ -460,10 +526,12 @@ void devlink_health_reporter_snapshot(struct devlink_health_reporter *reporter,
 				      struct devlink_health_reporter_snapshot *snap)
 {
 	unsigned long flags;
+	s64 word;
 
 	raw_spin_lock_irqsave(&reporter->state_lock, flags);
-	snap->state = reporter->health_state;
-	snap->error_count = reporter->error_count;
+	word = atomic64_read(&reporter->errors_state);
+	snap->state = devlink_health_word_state(word);
+	snap->error_count = devlink_health_word_errors(word);
 	snap->recovery_count = reporter->recovery_count;
 	snap->cfg = reporter->cfg;
 	snap->dump_stored = !!reporter->dump_fmsg;
@@ -507,7 +575,11 @@ void devlink_health_config_set(struct devlink_health_reporter *reporter,
 
 	devl_assert_locked(reporter->devlink);
 	raw_spin_lock_irqsave(&reporter->state_lock, flags);
-	reporter->cfg = *cfg;
+	reporter->cfg.graceful_period = cfg->graceful_period;
+	reporter->cfg.burst_period = cfg->burst_period;
+	/* also read without the lock, by the report fast path */
+	WRITE_ONCE(reporter->cfg.auto_recover, cfg->auto_recover);
+	WRITE_ONCE(reporter->cfg.auto_dump, cfg->auto_dump);
 	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
 }
 
@@ -557,7 +629,7 @@ int devlink_health_dump_ensure(struct devlink_health_reporter *reporter,
 	ts = devlink_health_now();
 	real_ts = ktime_get_real_ns();
 	raw_spin_lock_irqsave(&reporter->state_lock, flags);
-	reporter->dump_fmsg = fmsg;
+	WRITE_ONCE(reporter->dump_fmsg, fmsg);
 	reporter->dump_ts = ts;
 	reporter->dump_real_ts = real_ts;
 	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
@@ -590,7 +662,7 @@ void devlink_health_dump_clear(struct devlink_health_reporter *reporter)
 	mutex_lock(&reporter->dump_lock);
 	raw_spin_lock_irqsave(&reporter->state_lock, flags);
 	fmsg = reporter->dump_fmsg;
-	reporter->dump_fmsg = NULL;
+	WRITE_ONCE(reporter->dump_fmsg, NULL);
 	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
 	if (fmsg)
 		reporter->dump_gen++;
@@ -643,13 +715,7 @@ EXPORT_SYMBOL_GPL(devlink_health_reporter_recovery_done);
 static enum devlink_health_reporter_state
 devlink_health_state_get(struct devlink_health_reporter *reporter)
 {
-	enum devlink_health_reporter_state state;
-	unsigned long flags;
-
-	raw_spin_lock_irqsave(&reporter->state_lock, flags);
-	state = reporter->health_state;
-	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
-	return state;
+	return devlink_health_word_state(atomic64_read(&reporter->errors_state));
 }
 
 /* A recovery succeeded: count it and heal, in one step for readers. */
@@ -659,7 +725,8 @@ static void devlink_health_recovered(struct devlink_health_reporter *reporter)
 
 	raw_spin_lock_irqsave(&reporter->state_lock, flags);
 	devlink_health_count_recovery(reporter);
-	reporter->health_state = DEVLINK_HEALTH_REPORTER_STATE_HEALTHY;
+	devlink_health_word_set_state(reporter,
+				      DEVLINK_HEALTH_REPORTER_STATE_HEALTHY);
 	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
 }
 
@@ -732,8 +799,7 @@ static void devlink_health_enter_error(struct devlink_health_reporter *reporter,
 
 	lockdep_assert_held(&reporter->state_lock);
 
-	reporter->error_count++;
-	gate->prev_state = reporter->health_state;
+	gate->prev_state = devlink_health_word_report(reporter);
 	gate->auto_recover = reporter->cfg.auto_recover;
 	gate->recover_inflight = reporter->recover_inflight;
 	gate->recovery_count = reporter->recovery_count;
@@ -741,7 +807,6 @@ static void devlink_health_enter_error(struct devlink_health_reporter *reporter,
 	gate->graceful_period = reporter->cfg.graceful_period;
 	gate->burst_period = reporter->cfg.burst_period;
 	rc->want_dump = reporter->cfg.auto_dump && !reporter->dump_fmsg;
-	reporter->health_state = DEVLINK_HEALTH_REPORTER_STATE_ERROR;
 	rc->now = devlink_health_now();
 	rc->verdict = devlink_health_recover_gate(gate, rc->now);
 }
@@ -786,7 +851,8 @@ static void devlink_health_auto_dump(struct devlink_health_reporter *reporter,
  * stores a dump if auto-dump is on and none is stored yet, and runs the
  * recovery if auto-recover is on. A report made while a recovery queued
  * by devlink_health_report_nowait() is pending finds the previous error
- * not recovered.
+ * not recovered. With auto-recover off and no dump to take, a report only
+ * counts and notifies, and takes no lock for it.
  *
  * Use it from process context without the instance lock, when the outcome
  * of the recovery matters to the caller or the callbacks need @priv_ctx;
@@ -808,6 +874,12 @@ int devlink_health_report(struct devlink_health_reporter *reporter,
 	might_sleep();
 	WARN_ON(!msg);
 	trace_devlink_health_report(devlink, reporter->ops->name, msg);
+	if (devlink_health_report_is_bare(reporter)) {
+		devlink_health_word_report(reporter);
+		devlink_health_notify(reporter);
+		return 0;
+	}
+
 	raw_spin_lock_irqsave(&reporter->state_lock, flags);
 	devlink_health_enter_error(reporter, &rc);
 	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
@@ -983,16 +1055,13 @@ devlink_health_reporter_state_update(struct devlink_health_reporter *reporter,
 				     enum devlink_health_reporter_state state)
 {
 	enum devlink_health_reporter_state old;
-	unsigned long flags;
 
 	if (WARN_ON(state != DEVLINK_HEALTH_REPORTER_STATE_HEALTHY &&
 		    state != DEVLINK_HEALTH_REPORTER_STATE_ERROR))
 		return;
 
-	raw_spin_lock_irqsave(&reporter->state_lock, flags);
-	old = reporter->health_state;
-	reporter->health_state = state;
-	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
+	/* one atomic change of bit 0: nothing else moves with it */
+	old = devlink_health_word_set_state(reporter, state);
 	if (old == state)
 		return;
 

@@ -17,6 +17,7 @@
 #ifndef _NET_DEVLINK_HEALTH_H
 #define _NET_DEVLINK_HEALTH_H
 
+#include <linux/atomic.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/refcount.h>
@@ -149,15 +150,27 @@ enum devlink_health_defer {
  *	in any context, hard IRQ included, PREEMPT_RT included. Innermost
  *	lock: nothing sleeps under it and the only lock taken under it is
  *	the workqueue's, by queue_work().
- * @health_state: enum devlink_health_reporter_state; under @state_lock
- * @error_count: reports so far; under @state_lock
+ * @errors_state: the health state and the count of reports, in one word:
+ *	bit 0 is the enum devlink_health_reporter_state (HEALTHY 0, ERROR 1),
+ *	the bits above count the reports. One word, so that a report moves
+ *	both with one atomic operation and any reader sees both from the
+ *	same moment. Changed by atomic operations only, see the
+ *	devlink_health_word_*() helpers in health.c. Without @state_lock:
+ *	a report that decides nothing about recovery or dumps (auto-recover
+ *	off, no dump to take) and devlink_health_reporter_state_update(),
+ *	neither of which moves anything else. Under @state_lock: a report
+ *	that decides, a recovery (bit 0 with @recovery_count) and every
+ *	reader that needs it together with the fields below.
  * @recovery_count: successful recoveries so far; under @state_lock
  * @last_recovery_ts: jiffies of the recovery that opened the current burst
  *	window, that is of the last successful recovery when the burst
  *	period is 0; meaningful only when @recovery_count is not zero; under
  *	@state_lock
  * @cfg: recovery policy; under @state_lock for readers. Its only writer,
- *	SET, also holds the instance lock.
+ *	SET, also holds the instance lock. A report reads @cfg.auto_recover
+ *	and @cfg.auto_dump once without the lock to pick its fast path: a
+ *	SET racing with it is then seen before or after the report, both
+ *	valid orders.
  * @deferred: enum devlink_health_defer flags of the work left for
  *	@deferred_work; under @state_lock. The report that makes it non-zero
  *	queues @deferred_work with a reference; a run clears it as it starts,
@@ -174,7 +187,8 @@ enum devlink_health_defer {
  *	lock when both are held, never under @state_lock.
  * @dump_fmsg: the stored dump or NULL. Dereferenced under @dump_lock only;
  *	the pointer is written under both @dump_lock and @state_lock, so that
- *	"is a dump stored" can be read under either.
+ *	"is a dump stored" can be read under either, or, as a hint that the
+ *	dump lock confirms, with READ_ONCE() and no lock.
  * @dump_ts: jiffies when @dump_fmsg was taken; written like @dump_fmsg
  * @dump_real_ts: wall clock ns when @dump_fmsg was taken; written like
  *	@dump_fmsg
@@ -194,9 +208,8 @@ struct devlink_health_reporter {
 	bool dead;
 	struct work_struct deferred_work;
 
-	raw_spinlock_t state_lock; /* protects health_state .. last_msg */
-	enum devlink_health_reporter_state health_state;
-	u64 error_count;
+	raw_spinlock_t state_lock; /* protects errors_state .. last_msg */
+	atomic64_t errors_state;
 	u64 recovery_count;
 	unsigned long last_recovery_ts;
 	struct devlink_health_config cfg;

@@ -16,7 +16,11 @@
 #include <kunit/test.h>
 #include <kunit/test-bug.h>
 #include <kunit/visibility.h>
+#include <linux/completion.h>
+#include <linux/cpumask.h>
+#include <linux/delay.h>
 #include <linux/jiffies.h>
+#include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -1022,10 +1026,118 @@ static void health_state_nowait_destroy_pending(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fake->dump_calls, 0);
 }
 
+/*
+ * Which reports take no lock: with nothing to decide, a report only
+ * moves the state word. Each case reports from a thread on another CPU
+ * while the test holds the reporter's state_lock with IRQs off; a report
+ * that takes the lock can only finish once the test lets it go.
+ */
+struct health_lockfree_case {
+	const char *desc;
+	const struct devlink_health_reporter_ops *ops;
+	bool auto_recover;
+	bool store_dump;
+	bool lock_free;
+};
+
+static const struct health_lockfree_case health_lockfree_cases[] = {
+	{ "no ops", &health_state_bare_ops, false, false, true },
+	{ "recover op, auto-recover off", &health_state_recover_ops,
+	  false, false, true },
+	{ "dump op, dump stored", &health_state_dump_ops, false, true, true },
+	/* the control: these decide, under the lock */
+	{ "dump op, no dump stored", &health_state_dump_ops,
+	  false, false, false },
+	{ "recover op, auto-recover on", &health_state_recover_ops,
+	  true, false, false },
+};
+
+KUNIT_ARRAY_PARAM_DESC(health_lockfree, health_lockfree_cases, desc);
+
+/* How long the test holds the state lock for a report to finish. */
+#define HEALTH_LOCKFREE_WAIT_US	(200 * USEC_PER_MSEC)
+
+struct health_lockfree_run {
+	struct devlink_health_reporter *reporter;
+	atomic_t go;
+	atomic_t done;
+	struct completion exited;
+};
+
+static int health_lockfree_reporter(void *arg)
+{
+	struct health_lockfree_run *run = arg;
+
+	while (!atomic_read_acquire(&run->go))
+		cpu_relax();
+	devlink_health_report(run->reporter, "lock-free?", NULL);
+	atomic_set_release(&run->done, 1);
+	complete(&run->exited);
+	return 0;
+}
+
+/* Does the report finish while the state lock is held? */
+static bool health_lockfree_done_under_lock(struct health_lockfree_run *run)
+{
+	struct devlink_health_reporter *reporter = run->reporter;
+	unsigned long flags;
+	bool done = false;
+	int us;
+
+	raw_spin_lock_irqsave(&reporter->state_lock, flags);
+	atomic_set_release(&run->go, 1);
+	for (us = 0; us < HEALTH_LOCKFREE_WAIT_US && !done; us += 10) {
+		udelay(10);
+		done = atomic_read_acquire(&run->done);
+	}
+	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
+	return done;
+}
+
+static void health_state_report_lock_free(struct kunit *test)
+{
+	const struct health_lockfree_case *c = test->param_value;
+	struct health_lockfree_run run = {};
+	struct task_struct *task;
+	bool done;
+	int cpu;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two CPUs");
+	run.reporter = health_state_reporter(test, c->ops, 0);
+	health_state_config(run.reporter, c->auto_recover, !!c->ops->dump);
+	if (c->store_dump) {
+		KUNIT_ASSERT_EQ(test, devlink_health_report(run.reporter,
+							    "store", NULL), 0);
+		KUNIT_ASSERT_TRUE(test, health_state_snap(run.reporter).dump_stored);
+	}
+	init_completion(&run.exited);
+
+	/* the test on one CPU, the reporting thread on another */
+	cpu = cpumask_first(cpu_online_mask);
+	KUNIT_ASSERT_EQ(test, set_cpus_allowed_ptr(current, cpumask_of(cpu)), 0);
+	task = kthread_create(health_lockfree_reporter, &run, "health-lockfree");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, task);
+	kthread_bind(task, cpumask_next(cpu, cpu_online_mask));
+	wake_up_process(task);
+
+	done = health_lockfree_done_under_lock(&run);
+	wait_for_completion(&run.exited);
+
+	KUNIT_EXPECT_EQ_MSG(test, done, c->lock_free,
+			    "report %s while the state lock was held",
+			    done ? "finished" : "did not finish");
+	KUNIT_EXPECT_EQ(test, health_state_snap(run.reporter).state,
+			c->auto_recover ? HEALTHY : IN_ERROR);
+	KUNIT_EXPECT_EQ(test, health_state_snap(run.reporter).error_count,
+			c->store_dump ? 2 : 1);
+}
+
 static struct kunit_case health_state_cases[] = {
 	KUNIT_CASE_PARAM(health_gate_decides, health_gate_gen_params),
 	KUNIT_CASE(health_state_defaults_follow_ops),
 	KUNIT_CASE(health_state_report_counts_and_enters_error),
+	KUNIT_CASE_PARAM(health_state_report_lock_free, health_lockfree_gen_params),
 	KUNIT_CASE(health_state_auto_recover_heals),
 	KUNIT_CASE(health_state_grace_period_on_fake_clock),
 	KUNIT_CASE(health_state_unrecovered_error_cancels),
