@@ -40,6 +40,7 @@ TESTS="empty_reporter_test dummy_reporter_test" \
 # Ours: every devlink_health*.sh next to devlink.sh.
 for t in "$OURS"/devlink_health*.sh; do
 	[[ -e $t ]] || continue
+	[[ $t == *_lib.sh ]] && continue	# sourced by the others
 	run_selftest "$(basename "$t" .sh)" "$OURS" "./$(basename "$t")"
 done
 

@@ -18,8 +18,8 @@
 #include <kunit/visibility.h>
 #include <linux/completion.h>
 #include <linux/cpumask.h>
-#include <linux/delay.h>
 #include <linux/jiffies.h>
+#include <linux/ktime.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/spinlock.h>
@@ -1055,7 +1055,7 @@ static const struct health_lockfree_case health_lockfree_cases[] = {
 KUNIT_ARRAY_PARAM_DESC(health_lockfree, health_lockfree_cases, desc);
 
 /* How long the test holds the state lock for a report to finish. */
-#define HEALTH_LOCKFREE_WAIT_US	(200 * USEC_PER_MSEC)
+#define HEALTH_LOCKFREE_WAIT_NS	(200 * NSEC_PER_MSEC)
 
 struct health_lockfree_run {
 	struct devlink_health_reporter *reporter;
@@ -1082,12 +1082,14 @@ static bool health_lockfree_done_under_lock(struct health_lockfree_run *run)
 	struct devlink_health_reporter *reporter = run->reporter;
 	unsigned long flags;
 	bool done = false;
-	int us;
+	u64 deadline;
 
 	raw_spin_lock_irqsave(&reporter->state_lock, flags);
 	atomic_set_release(&run->go, 1);
-	for (us = 0; us < HEALTH_LOCKFREE_WAIT_US && !done; us += 10) {
-		udelay(10);
+	/* IRQs are off: spin on the clock, do not sleep */
+	deadline = ktime_get_ns() + HEALTH_LOCKFREE_WAIT_NS;
+	while (!done && ktime_get_ns() < deadline) {
+		cpu_relax();
 		done = atomic_read_acquire(&run->done);
 	}
 	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);

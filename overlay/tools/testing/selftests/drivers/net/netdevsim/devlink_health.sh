@@ -89,7 +89,8 @@ ALL_TESTS="
 	upstream_binary_len
 "
 
-ksft_skip=4
+# shellcheck source-path=SCRIPTDIR source=devlink_health_lib.sh
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/devlink_health_lib.sh" || exit 1
 
 NSIM_ID=${NSIM_ID:-1337}
 PORT_COUNT=2
@@ -105,13 +106,6 @@ SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # Messages of netdevsim's own reports (drivers/net/netdevsim/health.c).
 
 declare -A EXP_ERRNO EXP_EXTACK
-RET=0
-MSGS=()
-SKIP_REASON=
-EXIT_STATUS=0
-BG_PIDS=()
-DEV_CREATED=0
-KNOB_ERR=
 TMP=
 HELPER=
 
@@ -134,42 +128,6 @@ load_expected_errors()
 	done <<<"$EXPECTED_ERRORS"
 }
 
-fail()
-{
-	RET=1
-	MSGS+=("$*")
-}
-
-note()
-{
-	MSGS+=("$*")
-}
-
-skip()
-{
-	SKIP_REASON=$*
-}
-
-# Output of a failed command, on one line and not too long.
-oneline()
-{
-	tr '\n' ' ' <<<"$1" | cut -c1-400
-}
-
-dl()
-{
-	timeout "$CMD_TIMEOUT" devlink "$@"
-}
-
-# YNL CLI of the kernel tree, for what the devlink tool does not send or show.
-ynl()
-{
-	PYTHONDONTWRITEBYTECODE=1 timeout "$CMD_TIMEOUT" "$PYTHON" \
-		"$KSRC/tools/net/ynl/cli.py" \
-		--spec "$KSRC/Documentation/netlink/specs/devlink.yaml" \
-		--no-schema --process-unknown "$@"
-}
-
 # Raw generic netlink helper below (dumps read message by message, fmsg
 # decoding, listing loops); its own socket timeout bounds every receive.
 nlh()
@@ -182,84 +140,8 @@ nlh()
 		--dev "$DEV" "$@"
 }
 
-# must CMD...: run CMD, fail the test with its output if it fails.
-must()
-{
-	local out
-
-	out=$("$@" 2>&1) && return 0
-	fail "'$*' failed: $(oneline "$out")"
-	return 1
-}
-
-# wait_until MS CMD...: run CMD every 50 ms until it succeeds, MS at most.
-wait_until()
-{
-	local ms=$1 i
-
-	shift
-	for ((i = 0; i <= ms / 50; i++)); do
-		"$@" && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
-now_ms()
-{
-	echo $(($(date +%s%N) / 1000000))
-}
-
-# knob PATH VALUE: write a debugfs knob; KNOB_ERR gets the error text.
-knob()
-{
-	local out
-
-	KNOB_ERR=
-	out=$({ printf '%s\n' "$2" > "$1"; } 2>&1) && return 0
-	KNOB_ERR=${out##*: }
-	[[ -n $KNOB_ERR ]] || KNOB_ERR="write failed"
-	return 1
-}
-
-must_knob()
-{
-	knob "$1" "$2" && return 0
-	fail "writing '$2' to ${1#"$H"/}: $KNOB_ERR"
-	return 1
-}
-
-bg_start()
-{
-	"$@" &
-	BG_PIDS+=($!)
-}
-
-bg_running()
-{
-	local pid
-
-	for pid in "${BG_PIDS[@]}"; do
-		kill -0 "$pid" 2>/dev/null && return 0
-	done
-	return 1
-}
-
-bg_done()
-{
-	! bg_running
-}
-
-# bg_wait MS: let the background jobs end, MS at most, then stop them
-bg_wait()
-{
-	local rc=0
-
-	wait_until "$1" bg_done || rc=1
-	bg_stop
-	return "$rc"
-}
-
+# bg_stop: stop the jobs of bg_start and wait for each (run_test and bg_wait
+# of the library call it)
 bg_stop()
 {
 	local pid
@@ -274,11 +156,6 @@ bg_stop()
 #
 # Device
 #
-
-dl_dev_present()
-{
-	dl dev show "$DL" >/dev/null 2>&1
-}
 
 dev_create()
 {
@@ -467,11 +344,6 @@ expect_dump_error()
 	fi
 	check_error "$case" "dump $*" "$(jq -r '.strerror' <<<"$out")" \
 		"$(jq -r '.extack // empty' <<<"$out")"
-}
-
-ynl_id()
-{
-	printf '{"bus-name": "netdevsim", "dev-name": "%s"%s}' "$DEV" "$1"
 }
 
 # ynl_rep REPORTER: health-reporter-get reply as JSON (dump timestamps)
@@ -1385,94 +1257,9 @@ cleanup()
 	[[ -n $TMP && -d $TMP ]] && rm -rf "$TMP"
 }
 
-report()
-{
-	local name=$1 m
-
-	if ((RET)); then
-		echo "TEST: $name  [FAIL]"
-		EXIT_STATUS=1
-	elif [[ -n $SKIP_REASON ]]; then
-		echo "TEST: $name  [SKIP]"
-		echo "    $SKIP_REASON"
-	else
-		echo "TEST: $name  [ OK ]"
-		[[ ${VERBOSE:-0} == 1 ]] || return 0
-	fi
-	for m in "${MSGS[@]}"; do
-		echo "    $m"
-	done
-}
-
-run_test()
-{
-	local name=$1
-
-	RET=0
-	MSGS=()
-	SKIP_REASON=
-	if dev_create; then
-		"$name"
-	fi
-	bg_stop
-	if ((DEV_CREATED)) && ! dev_destroy; then
-		fail "cannot delete netdevsim device $NSIM_ID"
-	fi
-	report "$name"
-}
-
 prerequisites()
 {
-	local tool
-
-	if [[ $(id -u) != 0 ]]; then
-		echo "needs root"
-		return 1
-	fi
-	for tool in devlink jq timeout "$PYTHON"; do
-		if ! command -v "$tool" >/dev/null; then
-			echo "needs $tool"
-			return 1
-		fi
-	done
-	if [[ ! -w $NSIM_BUS/new_device ]]; then
-		modprobe -q netdevsim 2>/dev/null
-		if [[ ! -w $NSIM_BUS/new_device ]]; then
-			echo "needs netdevsim"
-			return 1
-		fi
-	fi
-	if [[ ! -d /sys/kernel/debug/netdevsim ]]; then
-		mount -t debugfs none /sys/kernel/debug 2>/dev/null
-		if [[ ! -d /sys/kernel/debug/netdevsim ]]; then
-			echo "needs debugfs"
-			return 1
-		fi
-	fi
-	if [[ -z $KSRC || ! -f $KSRC/tools/net/ynl/cli.py ]]; then
-		echo "needs the kernel tree in KSRC (for tools/net/ynl)"
-		return 1
-	fi
-	if ! "$PYTHON" -c 'import yaml' 2>/dev/null; then
-		echo "needs python3 yaml"
-		return 1
-	fi
-}
-
-# The tree this script lives in, found by walking up from it.
-find_ksrc()
-{
-	local d=$SCRIPT_DIR i
-
-	for ((i = 0; i < 8; i++)); do
-		if [[ -f $d/tools/net/ynl/cli.py &&
-		      -f $d/Documentation/netlink/specs/devlink.yaml ]]; then
-			echo "$d"
-			return 0
-		fi
-		d=$(dirname "$d")
-	done
-	return 1
+	check_prerequisites devlink jq timeout "$PYTHON" && check_ynl
 }
 
 write_helper()
@@ -2010,29 +1797,16 @@ PYEOF
 
 main()
 {
-	local why t
-
 	load_expected_errors
 	KSRC=${KSRC:-$(find_ksrc)}
-	if ! why=$(prerequisites); then
-		echo "TEST: devlink_health_prerequisites  [SKIP]"
-		echo "    $why"
-		exit $ksft_skip
-	fi
+	prerequisites_or_skip devlink_health
 	TMP=$(mktemp -d) || exit 1
 	HELPER=$TMP/devlink_health_nl.py
 	trap cleanup EXIT
 	trap 'exit 1' INT TERM
 	write_helper
 
-	if [[ -e $DEV_SYSFS ]]; then
-		echo "# removing a netdevsim$NSIM_ID left over by an earlier run"
-		echo "$NSIM_ID" > "$NSIM_BUS/del_device"
-	fi
-
-	for t in ${TESTS:-$ALL_TESTS}; do
-		run_test "$t"
-	done
+	run_tests
 	exit $EXIT_STATUS
 }
 

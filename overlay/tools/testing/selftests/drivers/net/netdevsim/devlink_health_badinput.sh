@@ -32,7 +32,9 @@ ALL_TESTS="
 	badinput_dump_reporter_recreated_midread
 "
 
-ksft_skip=4
+# shellcheck source-path=SCRIPTDIR source=devlink_health_lib.sh
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/devlink_health_lib.sh" || exit 1
+
 NSIM_ID=${NSIM_ID:-4731}
 PORT_COUNT=2
 DEV=netdevsim$NSIM_ID
@@ -45,66 +47,14 @@ SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 DUMP_ELEMS=3000
 NOBODY=65534
 
-RET=0
-MSGS=()
-EXIT_STATUS=0
 INPUTS=0
 NL=
-
-fail()
-{
-	RET=1
-	MSGS+=("$*")
-}
-
-note()
-{
-	MSGS+=("$*")
-}
 
 # Known failures under investigation, reported as XFAIL (the harness counts
 # them as skipped, never as passed) so that they stay visible. None now.
 KNOWN_FAIL=""
-
-report()
-{
-	local name=$1 m
-
-	if ((RET)) && [[ " $KNOWN_FAIL " == *" $name "* ]]; then
-		echo "TEST: $name  [XFAIL]"
-	elif ((RET)); then
-		echo "TEST: $name  [FAIL]"
-		EXIT_STATUS=1
-	else
-		echo "TEST: $name  [ OK ]"
-	fi
-	for m in "${MSGS[@]}"; do
-		echo "    $m"
-	done
-}
-
-# knob PATH VALUE: write a debugfs or sysfs file, fail the test if refused
-knob()
-{
-	local out
-
-	out=$({ printf '%s\n' "$2" > "$1"; } 2>&1) && return 0
-	fail "writing '$2' to $1: ${out##*: }"
-	return 1
-}
-
-# Build the client once per boot: /tmp is a fresh tmpfs in the lab VM.
-build_client()
-{
-	local src=$SCRIPT_DIR/devlink_health_nl.c sum
-
-	sum=$(md5sum < "$src" | cut -c1-12)
-	NL=/tmp/devlink_health_nl-$sum
-	[[ -x $NL ]] && return 0
-	gcc -O2 -Wall -o "$NL.tmp.$$" "$src" || return 1
-	chmod 755 "$NL.tmp.$$"
-	mv "$NL.tmp.$$" "$NL"
-}
+# the messages of passed tests too: the inputs each one tried
+PASS_MSGS=1
 
 # count_inputs OUTPUT: add the "inputs tried N" / "... reads N" figures
 count_inputs()
@@ -113,7 +63,8 @@ count_inputs()
 
 	while read -r n; do
 		[[ -n $n ]] && INPUTS=$((INPUTS + n))
-	done < <(sed -nE 's/.*(inputs tried|abandoned reads|interleaved reads) ([0-9]+).*/\2/p' <<<"$1")
+	done < <(sed -nE \
+		's/.*(inputs tried|abandoned reads|interleaved reads) ([0-9]+).*/\2/p' <<<"$1")
 }
 
 # rep_state [PORT] REPORTER: "ok state S error E recover R grace G ..."
@@ -124,12 +75,6 @@ rep_state()
 	else
 		"$NL" get -d "$DEV" -r "$1"
 	fi
-}
-
-# field STATE_LINE KEY: value of KEY in a rep_state line
-field()
-{
-	awk -v k="$2" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }' <<<"$1"
 }
 
 expect_field()
@@ -150,24 +95,6 @@ dump_clear()
 	else
 		out=$("$NL" op -d "$DEV" -r "$1" -o dumpclear)
 	fi || fail "dump clear $*: $out"
-}
-
-dev_create()
-{
-	local i
-
-	echo "$NSIM_ID $PORT_COUNT" > "$NSIM_BUS/new_device" || return 1
-	for ((i = 0; i < 200; i++)); do
-		[[ -d $H/ports/$((PORT_COUNT - 1)) ]] &&
-			rep_state dummy >/dev/null 2>&1 && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
-dev_destroy()
-{
-	[[ -e $DEV_SYSFS ]] && echo "$NSIM_ID" > "$NSIM_BUS/del_device"
 }
 
 #
@@ -209,7 +136,7 @@ badinput_unprivileged()
 {
 	local out before after
 
-	knob "$H/break_health" "stored before the unprivileged run" || return
+	must_write "$H/break_health" "stored before the unprivileged run" || return
 	before=$(rep_state dummy)
 	out=$(setpriv --reuid="$NOBODY" --regid="$NOBODY" --clear-groups \
 		--inh-caps=-all --bounding-set=-all -- "$NL" unpriv -d "$DEV" 2>&1) ||
@@ -228,10 +155,10 @@ badinput_dump_abandoned()
 {
 	local out
 
-	knob "$H/dump_elems" "$DUMP_ELEMS" || return
+	must_write "$H/dump_elems" "$DUMP_ELEMS" || return
 	dump_clear dummy
-	knob "$H/break_health" "abandoned" || return
-	knob "$H/ports/0/break_health" "abandoned port" || return
+	must_write "$H/break_health" "abandoned" || return
+	must_write "$H/ports/0/break_health" "abandoned port" || return
 	out=$("$NL" abandon -d "$DEV" -r dummy -n 40 2>&1) ||
 		fail "device reporter: $out"
 	count_inputs "$out"
@@ -251,7 +178,7 @@ badinput_dump_interleaved_with_clear()
 {
 	local out
 
-	knob "$H/dump_elems" "$DUMP_ELEMS" || return
+	must_write "$H/dump_elems" "$DUMP_ELEMS" || return
 	out=$("$NL" interleave -d "$DEV" -r dummy -k "$H/break_health" \
 		-e "$DUMP_ELEMS" -n 30 2>&1) || fail "interleaved reads went wrong"
 	count_inputs "$out"
@@ -268,10 +195,10 @@ midread_port()
 	local -a args=(-d "$DEV" -p "$port" -K "$DEV_SYSFS")
 
 	echo "$port" > "$DEV_SYSFS/new_port" || { fail "cannot add port $port"; return; }
-	knob "$H/dump_elems" "$DUMP_ELEMS" || return
-	knob "$H/ports/$port/break_health" "old port $port" || return
+	must_write "$H/dump_elems" "$DUMP_ELEMS" || return
+	must_write "$H/ports/$port/break_health" "old port $port" || return
 	# the dump stored by the new reporter, if any, is a small one
-	knob "$H/dump_elems" 0 || return
+	must_write "$H/dump_elems" 0 || return
 	[[ $mode == recreate ]] &&
 		args+=(-x recreate -v "$H/ports/$port/break_health")
 	out=$("$NL" midread "${args[@]}" 2>&1) || fail "read across the port's removal"
@@ -299,7 +226,7 @@ badinput_reporter_usable_after()
 {
 	local out st e r
 
-	knob "$H/dump_elems" 0
+	must_write "$H/dump_elems" 0
 	for r in dummy empty; do
 		out=$("$NL" op -d "$DEV" -r "$r" -o diagnose) ||
 			fail "$r diagnose after the abuse: $out"
@@ -309,13 +236,13 @@ badinput_reporter_usable_after()
 	for r in dummy empty noop; do
 		st=$(rep_state "$r") || { fail "$r: $st"; continue; }
 		e=$(field "$st" error)
-		knob "$H/reporters/$r/report_count" 1
+		must_write "$H/reporters/$r/report_count" 1
 		st=$(rep_state "$r")
 		expect_field "$st" error $((e + 1)) "$r after one report"
 	done
 	st=$(rep_state 0 port_dummy)
 	e=$(field "$st" error)
-	knob "$H/ports/0/report_count" 1
+	must_write "$H/ports/0/report_count" 1
 	st=$(rep_state 0 port_dummy)
 	expect_field "$st" error $((e + 1)) "port_dummy after one report"
 	expect_field "$st" state 0 "port_dummy after one report"
@@ -329,45 +256,17 @@ badinput_reporter_usable_after()
 
 prerequisites()
 {
-	local tool
-
-	[[ $(id -u) == 0 ]] || { echo "needs root"; return 1; }
-	for tool in gcc setpriv md5sum devlink; do
-		command -v "$tool" >/dev/null || { echo "needs $tool"; return 1; }
-	done
-	if [[ ! -w $NSIM_BUS/new_device ]]; then
-		modprobe -q netdevsim 2>/dev/null
-		[[ -w $NSIM_BUS/new_device ]] || { echo "needs netdevsim"; return 1; }
-	fi
-	[[ -d /sys/kernel/debug/netdevsim ]] ||
-		mount -t debugfs none /sys/kernel/debug 2>/dev/null
-	[[ -d /sys/kernel/debug/netdevsim ]] || { echo "needs debugfs"; return 1; }
+	check_prerequisites gcc setpriv md5sum devlink || return 1
 	build_client || { echo "cannot build devlink_health_nl.c"; return 1; }
 }
 
 main()
 {
-	local why t
-
-	if ! why=$(prerequisites); then
-		echo "TEST: devlink_health_badinput_prerequisites  [SKIP]"
-		echo "    $why"
-		exit $ksft_skip
-	fi
+	prerequisites_or_skip devlink_health_badinput
 	build_client
-	dev_destroy
-	trap dev_destroy EXIT
-	if ! dev_create; then
-		echo "TEST: devlink_health_badinput_setup  [FAIL]"
-		echo "    cannot create netdevsim device $NSIM_ID"
-		exit 1
-	fi
-	for t in ${TESTS:-$ALL_TESTS}; do
-		RET=0
-		MSGS=()
-		"$t"
-		report "$t"
-	done
+	nl_dev_destroy
+	trap nl_dev_destroy EXIT
+	nl_run_tests devlink_health_badinput
 	echo "inputs tried: $INPUTS"
 	exit $EXIT_STATUS
 }

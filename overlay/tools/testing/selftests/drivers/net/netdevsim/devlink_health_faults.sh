@@ -38,7 +38,9 @@ ALL_TESTS="
 	faults_reporters_usable_after
 "
 
-ksft_skip=4
+# shellcheck source-path=SCRIPTDIR source=devlink_health_lib.sh
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/devlink_health_lib.sh" || exit 1
+
 NSIM_ID=${NSIM_ID:-4741}
 PORT_COUNT=2
 NEW_PORT=9
@@ -55,56 +57,13 @@ TIMES=1000000
 PROB_OPS=${PROB_OPS:-30}
 PROB_SLAB=${PROB_SLAB:-20}
 PROB_PAGE=${PROB_PAGE:-10}
+# the messages of passed tests too: the faults each one injected
+PASS_MSGS=1
 
-RET=0
-MSGS=()
-EXIT_STATUS=0
 NL=
 TOTAL_FAULTS=0
 MON_PID=
 declare -A SAVED
-
-fail()
-{
-	RET=1
-	MSGS+=("$*")
-}
-
-report()
-{
-	local name=$1 m
-
-	if ((RET)); then
-		echo "TEST: $name  [FAIL]"
-		EXIT_STATUS=1
-	else
-		echo "TEST: $name  [ OK ]"
-	fi
-	for m in "${MSGS[@]}"; do
-		echo "    $m"
-	done
-}
-
-knob()
-{
-	local out
-
-	out=$({ printf '%s\n' "$2" > "$1"; } 2>&1) && return 0
-	fail "writing '$2' to $1: ${out##*: }"
-	return 1
-}
-
-build_client()
-{
-	local src=$SCRIPT_DIR/devlink_health_nl.c sum
-
-	sum=$(md5sum < "$src" | cut -c1-12)
-	NL=/tmp/devlink_health_nl-$sum
-	[[ -x $NL ]] && return 0
-	gcc -O2 -Wall -o "$NL.tmp.$$" "$src" || return 1
-	chmod 755 "$NL.tmp.$$"
-	mv "$NL.tmp.$$" "$NL"
-}
 
 #
 # Fault attributes
@@ -164,7 +123,11 @@ faults_setup()
 # faults_count: "SLAB PAGE" faults injected since faults_setup
 faults_count()
 {
-	echo "$((TIMES - $(cat "$DBG/failslab/times"))) $((TIMES - $(cat "$DBG/fail_page_alloc/times")))"
+	local slab page
+
+	slab=$(cat "$DBG/failslab/times")
+	page=$(cat "$DBG/fail_page_alloc/times")
+	echo "$((TIMES - slab)) $((TIMES - page))"
 }
 
 # run_fault WHAT CLIENT-ARGS...: run one client fault run, fail on problems,
@@ -191,29 +154,6 @@ rep_state()
 	"$NL" get -d "$DEV" "$@"
 }
 
-field()
-{
-	awk -v k="$2" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }' <<<"$1"
-}
-
-dev_create()
-{
-	local i
-
-	echo "$NSIM_ID $PORT_COUNT" > "$NSIM_BUS/new_device" || return 1
-	for ((i = 0; i < 200; i++)); do
-		[[ -d $H/ports/$((PORT_COUNT - 1)) ]] &&
-			rep_state -r dummy >/dev/null 2>&1 && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
-dev_destroy()
-{
-	[[ -e $DEV_SYSFS ]] && echo "$NSIM_ID" > "$NSIM_BUS/del_device"
-}
-
 mon_stop()
 {
 	[[ -n $MON_PID ]] || return 0
@@ -226,7 +166,7 @@ cleanup()
 {
 	mon_stop
 	faults_restore
-	dev_destroy
+	nl_dev_destroy
 }
 
 #
@@ -235,7 +175,7 @@ cleanup()
 
 faults_dump_capture()
 {
-	knob "$H/dump_elems" 0 || return
+	must_write "$H/dump_elems" 0 || return
 	faults_setup 0 0
 	run_fault "DUMP_GET capture, device reporter" -m nth -x dumpget \
 		-r dummy -e 0
@@ -247,11 +187,11 @@ faults_dump_capture()
 faults_dump_capture_multi_message()
 {
 	# some 5 netlink messages: faults in the read of the later ones too
-	knob "$H/dump_elems" 600 || return
+	must_write "$H/dump_elems" 600 || return
 	faults_setup 0 0
 	run_fault "DUMP_GET capture, 600 elements" -m nth -x dumpget \
 		-r dummy -e 600
-	knob "$H/dump_elems" 0
+	must_write "$H/dump_elems" 0
 }
 
 faults_diagnose()
@@ -261,10 +201,10 @@ faults_diagnose()
 	# a reply of two messages; a binary chunk of the maximum size
 	# (binary_len >= 3748) does not fit a DIAGNOSE reply message with its
 	# type attribute, in 6.12 as in ours: -EMSGSIZE without any fault
-	knob "$H/binary_len" 3000 || return
+	must_write "$H/binary_len" 3000 || return
 	faults_setup 0 0
 	run_fault "DIAGNOSE, 3000-byte binary" -m nth -x diagnose -r dummy
-	knob "$H/binary_len" 16
+	must_write "$H/binary_len" 16
 }
 
 faults_report_with_listeners()
@@ -321,7 +261,7 @@ faults_reporters_usable_after()
 	for r in dummy empty noop; do
 		st=$(rep_state -r "$r") || { fail "$r: $st"; continue; }
 		e=$(field "$st" error)
-		knob "$H/reporters/$r/report_count" 1
+		must_write "$H/reporters/$r/report_count" 1
 		st=$(rep_state -r "$r")
 		[[ $(field "$st" error) == $((e + 1)) ]] ||
 			fail "$r: error count $e then '$st' after one report"
@@ -343,20 +283,10 @@ faults_reporters_usable_after()
 
 prerequisites()
 {
-	local tool
-
-	[[ $(id -u) == 0 ]] || { echo "needs root"; return 1; }
-	for tool in gcc md5sum devlink; do
-		command -v "$tool" >/dev/null || { echo "needs $tool"; return 1; }
-	done
-	if [[ ! -w $NSIM_BUS/new_device ]]; then
-		modprobe -q netdevsim 2>/dev/null
-		[[ -w $NSIM_BUS/new_device ]] || { echo "needs netdevsim"; return 1; }
-	fi
-	[[ -d $DBG/netdevsim ]] || mount -t debugfs none $DBG 2>/dev/null
-	[[ -d $DBG/netdevsim ]] || { echo "needs debugfs"; return 1; }
+	check_prerequisites gcc md5sum devlink || return 1
 	[[ -w $DBG/failslab/probability && -w $DBG/fail_page_alloc/probability ]] ||
-		{ echo "needs CONFIG_FAILSLAB, CONFIG_FAIL_PAGE_ALLOC, CONFIG_FAULT_INJECTION_DEBUG_FS"; return 1; }
+		{ echo "needs CONFIG_FAILSLAB, CONFIG_FAIL_PAGE_ALLOC," \
+			"CONFIG_FAULT_INJECTION_DEBUG_FS"; return 1; }
 	[[ -w /proc/self/make-it-fail && -w /proc/thread-self/fail-nth ]] ||
 		{ echo "needs /proc/self/make-it-fail and fail-nth"; return 1; }
 	build_client || { echo "cannot build devlink_health_nl.c"; return 1; }
@@ -364,29 +294,13 @@ prerequisites()
 
 main()
 {
-	local why t
-
-	if ! why=$(prerequisites); then
-		echo "TEST: devlink_health_faults_prerequisites  [SKIP]"
-		echo "    $why"
-		exit $ksft_skip
-	fi
+	prerequisites_or_skip devlink_health_faults
 	build_client
 	faults_save
-	dev_destroy
+	nl_dev_destroy
 	trap cleanup EXIT
 	trap 'exit 1' INT TERM
-	if ! dev_create; then
-		echo "TEST: devlink_health_faults_setup  [FAIL]"
-		echo "    cannot create netdevsim device $NSIM_ID"
-		exit 1
-	fi
-	for t in ${TESTS:-$ALL_TESTS}; do
-		RET=0
-		MSGS=()
-		"$t"
-		report "$t"
-	done
+	nl_run_tests devlink_health_faults
 	echo "faults injected in total: $TOTAL_FAULTS"
 	exit $EXIT_STATUS
 }

@@ -40,7 +40,9 @@
 #
 # Output: "TEST: <name>  [ OK ]|[FAIL]|[SKIP]", details indented.
 
-ksft_skip=4
+# shellcheck source-path=SCRIPTDIR source=devlink_health_lib.sh
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/devlink_health_lib.sh" || exit 1
+
 SECS=${STRESS_SECONDS:-60}
 # STRESS_TEST_VOLATILE=1: TEST on the reporters being destroyed too (see
 # above: expect a lockdep splat, maybe a deadlock, until netdevsim's
@@ -62,53 +64,21 @@ LOAD_NICE=${STRESS_LOAD_NICE:-0}
 A_PORTS=4
 C_CHURN_FIRST=10
 C_CHURN_LAST=17
+# the messages of passed phases too: the load they held
+PASS_MSGS=1
 
-RET=0
-MSGS=()
-EXIT_STATUS=0
 NL=
 TMP=
 PIDS=()
 NETNS_PREFIX=dhstress$$
 
-fail()
-{
-	RET=1
-	MSGS+=("$*")
-}
-
-note()
-{
-	MSGS+=("$*")
-}
-
+# report NAME: the outcome of a phase of the one run, then a clean slate
+# for the next phase
 report()
 {
-	local name=$1 m
-
-	if ((RET)); then
-		echo "TEST: $name  [FAIL]"
-		EXIT_STATUS=1
-	else
-		echo "TEST: $name  [ OK ]"
-	fi
-	for m in "${MSGS[@]}"; do
-		echo "    $m"
-	done
+	result "$1"
 	RET=0
 	MSGS=()
-}
-
-build_client()
-{
-	local src=$SCRIPT_DIR/devlink_health_nl.c sum
-
-	sum=$(md5sum < "$src" | cut -c1-12)
-	NL=/tmp/devlink_health_nl-$sum
-	[[ -x $NL ]] && return 0
-	gcc -O2 -Wall -o "$NL.tmp.$$" "$src" || return 1
-	chmod 755 "$NL.tmp.$$"
-	mv "$NL.tmp.$$" "$NL"
 }
 
 now()
@@ -176,12 +146,6 @@ dev_destroy()
 {
 	[[ -e $NSIM_BUS/devices/netdevsim$1 ]] &&
 		echo "$1" > "$NSIM_BUS/del_device"
-}
-
-# field LINE KEY: value of KEY in a "key value ..." line of `$NL get`
-field()
-{
-	awk -v k="$2" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }' <<<"$1"
 }
 
 bg()
@@ -364,12 +328,14 @@ start_jobs()
 
 	((TEST_VOLATILE)) && vtest=,test
 	bg nl_loop A.dummy -d "$a" -r dummy -o "$all,setad,listdev"
-	bg nl_loop A.empty -d "$a" -r empty -o get,setad,diagnose,dumpget,dumpclear,recover -a EOPNOTSUPP
+	bg nl_loop A.empty -d "$a" -r empty \
+		-o get,setad,diagnose,dumpget,dumpclear,recover -a EOPNOTSUPP
 	bg nl_loop A.noop -d "$a" -r noop -o get,recover,diagnose -a EOPNOTSUPP
 	bg nl_loop A.ports -d "$a" -R 0-$((A_PORTS - 1)) -r port_dummy -o "$all"
 	bg nl_loop B.test -d "$b" -r dummy -o test,get
 	bg nl_loop B.porttest -d "$b" -p 0 -r port_dummy -o test,get
-	bg nl_loop C.churned -d "$c" -R "$C_CHURN_FIRST-$C_CHURN_LAST" -r port_dummy -o "$all$vtest" -a "$vol"
+	bg nl_loop C.churned -d "$c" -R "$C_CHURN_FIRST-$C_CHURN_LAST" \
+		-r port_dummy -o "$all$vtest" -a "$vol"
 	bg nl_loop D.deleted -d "$d" -r dummy -o "$all$vtest" -a "$vol"
 	bg nl_loop D.port -d "$d" -p 1 -r port_dummy -o "$all" -a "$vol"
 	bg nl_loop E.netns -d "$e" -r dummy -o "$all$vtest" -a "$vol"
@@ -425,7 +391,8 @@ job_info()
 	local pid t
 
 	for pid in "$1" $(pgrep -P "$1" 2>/dev/null); do
-		printf '[%s: %s; ' "$pid" "$(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | cut -c1-100)"
+		printf '[%s: %s; ' "$pid" \
+			"$(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | cut -c1-100)"
 		for t in /proc/"$pid"/task/*; do
 			printf '%s ' "$(tr '\n' ' ' < "$t/stack" 2>/dev/null | cut -c1-400)"
 		done
@@ -456,7 +423,10 @@ check_a_counters()
 	errs=$(cat "$TMP"/w.*.err 2>/dev/null)
 	[[ -z $errs ]] || fail "writers: $(tr '\n' ' ' <<<"$errs" | cut -c1-300)"
 	for r in dummy empty noop p0 p1 p2 p3; do
-		want=$(sum_files "$TMP"/w."$r".*) || { fail "$r: a writer left no count"; continue; }
+		if ! want=$(sum_files "$TMP"/w."$r".*); then
+			fail "$r: a writer left no count"
+			continue
+		fi
 		if [[ $r == p? ]]; then
 			st=$("$NL" get -d "$a" -p "${r#p}" -r port_dummy)
 		else
@@ -502,7 +472,8 @@ check_loops()
 
 	for f in "$TMP"/nl.*; do
 		label=${f##*/nl.}
-		grep -q '^rc 0$' "$f" || fail "netlink loop $label: $(grep -v '^load' "$f" | tr '\n' ' ' | cut -c1-400)"
+		grep -q '^rc 0$' "$f" && continue
+		fail "netlink loop $label: $(grep -v '^load' "$f" | tr '\n' ' ' | cut -c1-400)"
 	done
 }
 
@@ -522,15 +493,21 @@ check_churn()
 # print_load: the load held, per operation kind, as plain lines
 print_load()
 {
-	local reports=0 f
+	local reports=0 f rate
 
 	for f in "$TMP"/w.*; do
 		[[ $f == *.err ]] || reports=$((reports + $(cat "$f")))
 	done
-	echo "load reports (knob writers on $(nproc) CPUs) $reports in $SECS s = $(awk -v n="$reports" -v s="$SECS" 'BEGIN { printf "%.1f", n / s }')/s"
+	rate=$(awk -v n="$reports" -v s="$SECS" 'BEGIN { printf "%.1f", n / s }')
+	echo "load reports (knob writers on $(nproc) CPUs) $reports in $SECS s = $rate/s"
 	cat "$TMP"/nl.* | grep '^load' | awk -v secs="$SECS" '
 		{ n[$3] += $4; ok[$3] += $11; ref[$3] += $13 }
-		END { for (op in n) printf "load total %s %d in %d s = %.1f/s (ok %d, expected refusals %d)\n", op, n[op], secs, n[op] / secs, ok[op], ref[op] }' | sort
+		END {
+			for (op in n)
+				printf "load total %s %d in %d s = %.1f/s " \
+				       "(ok %d, expected refusals %d)\n",
+				       op, n[op], secs, n[op] / secs, ok[op], ref[op]
+		}' | sort
 	grep -h '^load monitor' "$TMP/monitor"
 	for f in ports device netns; do
 		echo "load churn $f: $(cat "$TMP/churn.$f" 2>/dev/null) in $SECS s"
@@ -581,30 +558,15 @@ cleanup()
 
 prerequisites()
 {
-	local tool
-
-	[[ $(id -u) == 0 ]] || { echo "needs root"; return 1; }
-	for tool in gcc md5sum devlink ip taskset nproc nice renice; do
-		command -v "$tool" >/dev/null || { echo "needs $tool"; return 1; }
-	done
-	if [[ ! -w $NSIM_BUS/new_device ]]; then
-		modprobe -q netdevsim 2>/dev/null
-		[[ -w $NSIM_BUS/new_device ]] || { echo "needs netdevsim"; return 1; }
-	fi
-	[[ -d $DBG ]] || mount -t debugfs none /sys/kernel/debug 2>/dev/null
-	[[ -d $DBG ]] || { echo "needs debugfs"; return 1; }
+	check_prerequisites gcc md5sum devlink ip taskset nproc nice renice || return 1
 	build_client || { echo "cannot build devlink_health_nl.c"; return 1; }
 }
 
 main()
 {
-	local why end id
+	local end id
 
-	if ! why=$(prerequisites); then
-		echo "TEST: devlink_health_stress_prerequisites  [SKIP]"
-		echo "    $why"
-		exit $ksft_skip
-	fi
+	prerequisites_or_skip devlink_health_stress
 	build_client
 	TMP=$(mktemp -d) || exit 1
 	trap cleanup EXIT

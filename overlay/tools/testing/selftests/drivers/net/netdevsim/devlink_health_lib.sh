@@ -1,0 +1,400 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck disable=SC2317 # the helpers are called by the scripts sourcing this
+#
+# Helpers shared by the devlink_health*.sh tests, which source this file:
+# the outcome of a test and its "TEST: <name>  [ OK ]" line (fail, note,
+# skip, result); the runners, run_tests for a device per test (run_test)
+# and nl_run_tests for one device per run; the devlink tool and the YNL CLI
+# bounded in time (dl, ynl, must); polling (wait_until, now_ms); debugfs
+# knobs (knob, must_knob, must_write); background jobs (bg_*); the device
+# (dl_dev_present, nl_dev_create, nl_dev_destroy); the raw netlink client
+# (build_client, field); prerequisites (prerequisites_or_skip,
+# check_prerequisites, check_ynl, find_ksrc).
+#
+# Source it before the settings of the script: it sets the state of the
+# run (RET, MSGS, SKIP_REASON, EXIT_STATUS, BG_PIDS, DEV_CREATED, KNOB_ERR),
+# ksft_skip, and defaults a script may change after sourcing it:
+#   KNOWN_FAIL  names of tests whose failure is reported as XFAIL (none)
+#   PASS_MSGS   1: print the messages of passed tests too, not only with
+#               VERBOSE=1 (0)
+# The helpers read, when they run, what the script sets: NSIM_ID,
+# PORT_COUNT, DEV, DL, NSIM_BUS, DEV_SYSFS and H (the device and its health
+# knobs), CMD_TIMEOUT, PYTHON and KSRC (dl, ynl, check_ynl), SCRIPT_DIR
+# (build_client, find_ksrc), ALL_TESTS; build_client sets NL. They call
+# functions of the script, which differ between scripts: prerequisites
+# (prerequisites_or_skip), dev_create and dev_destroy (run_test), bg_stop
+# (run_test, bg_wait).
+
+# shellcheck disable=SC2034 # read by the scripts
+ksft_skip=4
+
+RET=0
+MSGS=()
+SKIP_REASON=
+EXIT_STATUS=0
+BG_PIDS=()
+DEV_CREATED=0
+KNOB_ERR=
+KNOWN_FAIL=
+PASS_MSGS=0
+
+#
+# Outcome of a test, runner
+#
+
+fail()
+{
+	RET=1
+	MSGS+=("$*")
+}
+
+note()
+{
+	MSGS+=("$*")
+}
+
+skip()
+{
+	SKIP_REASON=$*
+}
+
+# result NAME: the "TEST: NAME  [ OK ]|[FAIL]|[SKIP]|[XFAIL]" line of a
+# test, its messages indented below. A failure of a test in KNOWN_FAIL is
+# an XFAIL, which the lab counts as skipped, never as passed, so that a
+# known failure stays visible without failing the run.
+result()
+{
+	local name=$1 m
+
+	if ((RET)) && [[ " $KNOWN_FAIL " == *" $name "* ]]; then
+		echo "TEST: $name  [XFAIL]"
+	elif ((RET)); then
+		echo "TEST: $name  [FAIL]"
+		# shellcheck disable=SC2034 # the scripts exit with it
+		EXIT_STATUS=1
+	elif [[ -n $SKIP_REASON ]]; then
+		echo "TEST: $name  [SKIP]"
+		echo "    $SKIP_REASON"
+	else
+		echo "TEST: $name  [ OK ]"
+		((PASS_MSGS)) || [[ ${VERBOSE:-0} == 1 ]] || return 0
+	fi
+	for m in "${MSGS[@]}"; do
+		echo "    $m"
+	done
+}
+
+# run_test NAME: test NAME on a device of its own (the script's dev_create
+# and dev_destroy), its background jobs stopped after it (bg_stop)
+run_test()
+{
+	local name=$1
+
+	RET=0
+	MSGS=()
+	SKIP_REASON=
+	if dev_create; then
+		"$name"
+	fi
+	bg_stop
+	if ((DEV_CREATED)) && ! dev_destroy; then
+		fail "cannot delete netdevsim device $NSIM_ID"
+	fi
+	result "$name"
+}
+
+# run_tests: run_test each of $TESTS, by default $ALL_TESTS, after removing
+# the device an earlier run may have left behind
+run_tests()
+{
+	local t
+
+	if [[ -e $DEV_SYSFS ]]; then
+		echo "# removing a netdevsim$NSIM_ID left over by an earlier run"
+		echo "$NSIM_ID" > "$NSIM_BUS/del_device"
+	fi
+
+	for t in ${TESTS:-$ALL_TESTS}; do
+		run_test "$t"
+	done
+}
+
+# nl_run_tests NAME: each of $TESTS, by default $ALL_TESTS, on the one
+# device of the run (nl_dev_create); if it cannot be created, a
+# "TEST: NAME_setup  [FAIL]" line and exit 1
+nl_run_tests()
+{
+	local t
+
+	if ! nl_dev_create; then
+		echo "TEST: $1_setup  [FAIL]"
+		echo "    cannot create netdevsim device $NSIM_ID"
+		exit 1
+	fi
+	for t in ${TESTS:-$ALL_TESTS}; do
+		RET=0
+		MSGS=()
+		"$t"
+		result "$t"
+	done
+}
+
+#
+# Commands
+#
+
+# Output of a failed command, on one line and not too long.
+oneline()
+{
+	tr '\n' ' ' <<<"$1" | cut -c1-400
+}
+
+dl()
+{
+	timeout "$CMD_TIMEOUT" devlink "$@"
+}
+
+# YNL CLI of the kernel tree, for what the devlink tool does not send or show.
+ynl()
+{
+	PYTHONDONTWRITEBYTECODE=1 timeout "$CMD_TIMEOUT" "$PYTHON" \
+		"$KSRC/tools/net/ynl/cli.py" \
+		--spec "$KSRC/Documentation/netlink/specs/devlink.yaml" \
+		--no-schema --process-unknown "$@"
+}
+
+# ynl_id [MORE]: the JSON of a request on the device, MORE its further
+# members (', "name": value...')
+ynl_id()
+{
+	printf '{"bus-name": "netdevsim", "dev-name": "%s"%s}' "$DEV" "$1"
+}
+
+# must CMD...: run CMD, fail the test with its output if it fails.
+must()
+{
+	local out
+
+	out=$("$@" 2>&1) && return 0
+	fail "'$*' failed: $(oneline "$out")"
+	return 1
+}
+
+# wait_until MS CMD...: run CMD every 50 ms until it succeeds, MS at most.
+wait_until()
+{
+	local ms=$1 i
+
+	shift
+	for ((i = 0; i <= ms / 50; i++)); do
+		"$@" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+now_ms()
+{
+	echo $(($(date +%s%N) / 1000000))
+}
+
+#
+# Knobs
+#
+
+# knob PATH VALUE: write a debugfs knob; KNOB_ERR gets the error text.
+knob()
+{
+	local out
+
+	KNOB_ERR=
+	out=$({ printf '%s\n' "$2" > "$1"; } 2>&1) && return 0
+	KNOB_ERR=${out##*: }
+	[[ -n $KNOB_ERR ]] || KNOB_ERR="write failed"
+	return 1
+}
+
+must_knob()
+{
+	knob "$1" "$2" && return 0
+	fail "writing '$2' to ${1#"$H"/}: $KNOB_ERR"
+	return 1
+}
+
+# must_write PATH VALUE: write a debugfs or sysfs file, fail the test if
+# refused; unlike must_knob, the message names the full path
+must_write()
+{
+	local out
+
+	out=$({ printf '%s\n' "$2" > "$1"; } 2>&1) && return 0
+	fail "writing '$2' to $1: ${out##*: }"
+	return 1
+}
+
+#
+# Background jobs, stopped by the script's bg_stop
+#
+
+bg_start()
+{
+	"$@" &
+	BG_PIDS+=($!)
+}
+
+bg_running()
+{
+	local pid
+
+	for pid in "${BG_PIDS[@]}"; do
+		kill -0 "$pid" 2>/dev/null && return 0
+	done
+	return 1
+}
+
+bg_done()
+{
+	! bg_running
+}
+
+# bg_wait MS: let the background jobs end, MS at most, then stop them
+bg_wait()
+{
+	local rc=0
+
+	wait_until "$1" bg_done || rc=1
+	bg_stop
+	return "$rc"
+}
+
+#
+# Device
+#
+
+dl_dev_present()
+{
+	dl dev show "$DL" >/dev/null 2>&1
+}
+
+# nl_dev_create: the one device of a run driven by the raw client, up once
+# its last port and its dummy reporter show, 10 s at most
+nl_dev_create()
+{
+	local i
+
+	echo "$NSIM_ID $PORT_COUNT" > "$NSIM_BUS/new_device" || return 1
+	for ((i = 0; i < 200; i++)); do
+		[[ -d $H/ports/$((PORT_COUNT - 1)) ]] &&
+			"$NL" get -d "$DEV" -r dummy >/dev/null 2>&1 && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+nl_dev_destroy()
+{
+	[[ -e $DEV_SYSFS ]] && echo "$NSIM_ID" > "$NSIM_BUS/del_device"
+}
+
+#
+# Raw netlink client (devlink_health_nl.c)
+#
+
+# Build the client once per boot: /tmp is a fresh tmpfs in the lab VM.
+build_client()
+{
+	local src=$SCRIPT_DIR/devlink_health_nl.c sum
+
+	sum=$(md5sum < "$src" | cut -c1-12)
+	NL=/tmp/devlink_health_nl-$sum
+	[[ -x $NL ]] && return 0
+	gcc -O2 -Wall -o "$NL.tmp.$$" "$src" || return 1
+	chmod 755 "$NL.tmp.$$"
+	mv "$NL.tmp.$$" "$NL"
+}
+
+# field LINE KEY: value of KEY in a "key value ..." line of `$NL get`
+field()
+{
+	awk -v k="$2" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }' <<<"$1"
+}
+
+#
+# Prerequisites: each check prints what is missing and returns 1
+#
+
+# prerequisites_or_skip NAME: the script's prerequisites, or a
+# "TEST: NAME_prerequisites  [SKIP]" line with what is missing and the
+# kselftest skip exit code
+prerequisites_or_skip()
+{
+	local why
+
+	if ! why=$(prerequisites); then
+		echo "TEST: $1_prerequisites  [SKIP]"
+		echo "    $why"
+		exit $ksft_skip
+	fi
+}
+
+# check_prerequisites TOOL...: root, the TOOLs, netdevsim and debugfs
+# (loaded and mounted if need be)
+check_prerequisites()
+{
+	local tool
+
+	if [[ $(id -u) != 0 ]]; then
+		echo "needs root"
+		return 1
+	fi
+	for tool in "$@"; do
+		if ! command -v "$tool" >/dev/null; then
+			echo "needs $tool"
+			return 1
+		fi
+	done
+	if [[ ! -w $NSIM_BUS/new_device ]]; then
+		modprobe -q netdevsim 2>/dev/null
+		if [[ ! -w $NSIM_BUS/new_device ]]; then
+			echo "needs netdevsim"
+			return 1
+		fi
+	fi
+	if [[ ! -d /sys/kernel/debug/netdevsim ]]; then
+		mount -t debugfs none /sys/kernel/debug 2>/dev/null
+		if [[ ! -d /sys/kernel/debug/netdevsim ]]; then
+			echo "needs debugfs"
+			return 1
+		fi
+	fi
+}
+
+# check_ynl: the YNL CLI of the kernel tree in KSRC, and PyYAML for it
+check_ynl()
+{
+	if [[ -z $KSRC || ! -f $KSRC/tools/net/ynl/cli.py ]]; then
+		echo "needs the kernel tree in KSRC (for tools/net/ynl)"
+		return 1
+	fi
+	if ! "$PYTHON" -c 'import yaml' 2>/dev/null; then
+		echo "needs python3 yaml"
+		return 1
+	fi
+}
+
+# The tree this script lives in, found by walking up from it.
+find_ksrc()
+{
+	local d=$SCRIPT_DIR i
+
+	for ((i = 0; i < 8; i++)); do
+		if [[ -f $d/tools/net/ynl/cli.py &&
+		      -f $d/Documentation/netlink/specs/devlink.yaml ]]; then
+			echo "$d"
+			return 0
+		fi
+		d=$(dirname "$d")
+	done
+	return 1
+}
