@@ -3,7 +3,8 @@
 # `make kcsan`: the data race detector over the health core under load.
 #
 # Builds our core into a KCSAN kernel (base.config + config/kcsan.config),
-# boots it running the stress selftest (devlink_health_stress.sh), prints
+# boots it running the stress selftest (devlink_health_stress.sh) and the
+# concurrent context tests (devlink_health_context.sh), prints
 # every KCSAN report and fails if one has a frame in our code: a function
 # defined in net/devlink/health*.o or drivers/net/netdevsim/health.o (the
 # symbols are read from the objects, so "ours" is exact, not a name guess).
@@ -38,8 +39,14 @@ src=$(src_dir ours)
 out=$(out_dir ours kcsan)
 nsim=$src/tools/testing/selftests/drivers/net/netdevsim
 
+# The stress test, then the context tests that report from hard and soft
+# IRQ context, under the instance lock and during teardown, all at once:
+# the lock-free report path races with all of them.
+CTX_TESTS=${CTX_TESTS:-"ctx_all_at_once ctx_destroy_with_reports_in_flight"}
 "$HARNESS/vm-run.sh" -k "$kernel" -n kcsan -t "$VM_TIMEOUT" -- \
-	env STRESS_SECONDS="$STRESS_SECONDS" "$nsim/devlink_health_stress.sh"
+	bash -c 'cd "$1" && STRESS_SECONDS=$2 ./devlink_health_stress.sh
+		 rc=$?; TESTS=$3 ./devlink_health_context.sh || rc=1; exit $rc' \
+	kcsan-run "$nsim" "$STRESS_SECONDS" "$CTX_TESTS"
 
 # Functions our objects define: a report with one of them in a stack is
 # ours to fix.
