@@ -91,7 +91,7 @@ if [[ ! -s $run/dmesg.log ]] || [[ $(cat "$run/rc" 2>/dev/null) == 124 ]]; then
 else
 	echo "PASS kcsan:vm" | add
 fi
-# the stress selftest's own verdicts
+# the selftests' own verdicts; the context tests are the ctx_* ones
 sed 's/\r$//' "$run/output.log" 2>/dev/null | awk '
 	/^TEST: / {
 		line = $0; sub(/^TEST: */, "", line)
@@ -99,7 +99,8 @@ sed 's/\r$//' "$run/output.log" 2>/dev/null | awk '
 		if (line ~ /\[FAIL\] *$/) res = "FAIL"
 		else if (line ~ /\[SKIP\] *$/) res = "SKIP"
 		sub(/ *\[[A-Z ]+\] *$/, "", line); gsub(/ +/, "_", line)
-		printf "%s devlink_health_stress:%s\n", res, line
+		suite = line ~ /^ctx_/ ? "devlink_health_context" : "devlink_health_stress"
+		printf "%s %s:%s\n", res, suite, line
 	}' | add
 grep -q '^TEST: ' "$run/output.log" 2>/dev/null ||
 	echo "FAIL devlink_health_stress:exit no TEST line" | add
