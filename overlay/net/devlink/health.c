@@ -247,8 +247,13 @@ devlink_health_word_set_state(struct devlink_health_reporter *reporter,
  * Does a report only count and notify, with nothing to decide: no
  * automatic recovery, and no dump to take (auto-dump off or a dump
  * stored)? Then it needs no lock: the state word takes it in one atomic
- * step. The reads are racy on purpose, a SET or DUMP_CLEAR racing with
- * the report is then ordered before or after it, both valid orders.
+ * step. The reads are racy on purpose. A DUMP_CLEAR, or a SET of one of
+ * the two flags, racing with the report is ordered before or after it.
+ * A SET that changes both flags at once may be seen half-applied by that
+ * one report: the error is still counted, shown and notified, only the
+ * dump or recovery it would have started may be skipped; the next report
+ * follows the new policy. Closing that would take a lock or a seqcount
+ * on the hot path, for a SET racing with a report.
  */
 static bool devlink_health_report_is_bare(struct devlink_health_reporter *reporter)
 {
@@ -564,7 +569,7 @@ void devlink_health_config_get(struct devlink_health_reporter *reporter,
  *
  * Writers are serialized by the instance lock, so a get, modify, set
  * sequence under it loses no concurrent update; the state lock makes the
- * whole new policy visible to a report at once.
+ * whole new policy visible at once to every report that decides under it.
  *
  * Context: instance lock held; takes @reporter's state_lock.
  */

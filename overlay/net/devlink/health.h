@@ -96,8 +96,11 @@ void devlink_fmsg_set_size_max(struct devlink_fmsg *fmsg, size_t size_max);
  * @auto_dump: store a dump from devlink_health_report() if none is stored
  *
  * Kept as one struct so that SET replaces it as a whole under
- * &devlink_health_reporter.state_lock and a report never sees half of an
- * update.
+ * &devlink_health_reporter.state_lock and a report that holds that lock
+ * never sees half of an update. The lock-free report (see
+ * devlink_health_report_is_bare() in health.c) reads @auto_recover and
+ * @auto_dump one by one: that is the one reader that can see half of a
+ * SET changing both.
  */
 struct devlink_health_config {
 	u64 graceful_period;
