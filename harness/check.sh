@@ -64,11 +64,16 @@ if [[ -n $kernel ]]; then
 	"$HARNESS/results.sh" "$WORK/runs/check" "${KUNIT_SUITES[@]}" >>"$results"
 	grep '^### selftest time' "$WORK/runs/check/output.log" 2>/dev/null |
 		sed 's/^### selftest time /[lab] selftest time: /' >&2
+	"$HARNESS/test-times.sh" "$WORK/runs/check/output.log" >&2
 fi
 
 echo
 echo "== failures =="
 grep '^FAIL' "$results" || echo "(none)"
+# all that a failed selftest printed about it, for a CI log with no run dir
+sed 's/\r$//' "$WORK/runs/check/output.log" 2>/dev/null |
+	awk '/^TEST: .*\[FAIL\] *$/ { n = 40; print; next }
+	     n > 0 && /^    / { n--; print; next } { n = 0 }'
 echo
 log "build ${t_build}s, vm ${t_vm:-0}s, total $(since "$t_start")s"
 pass=$(grep -c '^PASS' "$results")

@@ -48,13 +48,21 @@ required_suites() {
 selftest_results() {
 	[[ -f $run/output.log ]] || return 0
 	sed 's/\r$//' "$run/output.log" | awk '
+	function flush() {
+		if (why == "") why = first
+		if (why != "") printf "%s %s\n", why_for, substr(why, 1, 300)
+		else printf "%s\n", why_for
+		why_for = ""; why = ""; first = ""
+	}
 	# the indented lines under a failed TEST line say why: keep the first
+	# failure, or the first note when no line is a failure
 	st != "" && why_for != "" && /^    / {
 		line = $0; sub(/^ +/, "", line)
-		printf "%s %s\n", why_for, substr(line, 1, 300)
-		why_for = ""; next
+		if (line !~ /^note: / && why == "") why = line
+		else if (first == "") first = line
+		next
 	}
-	st != "" && why_for != "" { printf "%s\n", why_for; why_for = "" }
+	st != "" && why_for != "" { flush() }
 	/^### selftest begin / { st = $4; nfail = 0; next }
 	/^### selftest end / {
 		rc = $5; sub(/^rc=/, "", rc)
@@ -71,11 +79,11 @@ selftest_results() {
 		else if (line !~ /\[ OK \] *$/) next
 		sub(/ *\[[A-Z ]+\] *$/, "", line)
 		gsub(/ +/, "_", line)
-		if (res == "FAIL") { why_for = res " " st ":" line; next }
+		if (res == "FAIL") { why_for = res " " st ":" line; why = ""; first = ""; next }
 		printf "%s %s:%s\n", res, st, line
 	}
 	END {
-		if (why_for != "") printf "%s\n", why_for
+		if (why_for != "") flush()
 		if (st != "") printf "FAIL %s:exit did not finish\n", st
 	}'
 }

@@ -15,15 +15,21 @@
  *    the fmsg, its timestamps and the dump generation. It nests inside
  *    the instance lock.
  * 3. &devlink_health_reporter.state_lock (raw spinlock, IRQ safe) protects
- *    the report-path state: health state, counters, last recovery time,
- *    the recovery policy (&devlink_health_config), the work left to the
- *    deferred work and the last message. It is the innermost lock;
- *    nothing sleeps under it. Driver calls that only touch this state
- *    (recovery_done, report_nowait) may therefore come from any context.
+ *    what devlink_health_report_nowait() leaves to the deferred work and
+ *    the last message, and orders the dump timestamps. It is the
+ *    innermost lock; nothing sleeps under it.
+ *
+ * The report path takes no lock for the state it decides on: the health
+ * state and error count move together in one atomic word, the recovery
+ * count and time are atomics, and the recovery policy is published
+ * through a latch (seqcount_latch_t) whose readers never wait. So
+ * devlink_health_report() takes no lock until it runs the dump or the
+ * recovery, and driver calls that only touch this state (recovery_done,
+ * state_update, report_nowait) may come from any context.
  *
  * Two ways to report, one state machine: both enter the error state and
- * decide about recovery in devlink_health_enter_error(), under the state
- * lock, with the same gate (devlink_health_recover_gate()).
+ * decide about recovery in devlink_health_enter_error(), with the same
+ * gate (devlink_health_recover_gate()).
  *
  * - devlink_health_report() does the rest at once: it sends a
  *   notification, then takes the instance lock for the automatic dump and
@@ -55,6 +61,7 @@
 #include <linux/ktime.h>
 #include <linux/lockdep.h>
 #include <linux/refcount.h>
+#include <linux/seqlock.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/workqueue.h>
@@ -244,22 +251,65 @@ devlink_health_word_set_state(struct devlink_health_reporter *reporter,
 }
 
 /*
+ * The recovery policy as one whole: the latch sends readers to the copy
+ * that no writer is changing, and they retry only if a SET completed
+ * meanwhile. Never waits, so it is fine in any context.
+ */
+static void devlink_health_cfg_read(const struct devlink_health_reporter *reporter,
+				    struct devlink_health_config *cfg)
+{
+	unsigned int seq;
+
+	do {
+		seq = read_seqcount_latch(&reporter->cfg_latch);
+		*cfg = reporter->cfg[seq & 1];
+	} while (read_seqcount_latch_retry(&reporter->cfg_latch, seq));
+}
+
+/*
+ * Publish a new policy: each copy is changed while the latch sends
+ * readers to the other one. Writers are serialized by the caller.
+ */
+static void devlink_health_cfg_write(struct devlink_health_reporter *reporter,
+				     const struct devlink_health_config *cfg)
+{
+	write_seqcount_latch_begin(&reporter->cfg_latch);
+	reporter->cfg[0] = *cfg;
+	write_seqcount_latch(&reporter->cfg_latch);
+	reporter->cfg[1] = *cfg;
+	write_seqcount_latch_end(&reporter->cfg_latch);
+}
+
+/*
  * Does a report only count and notify, with nothing to decide: no
  * automatic recovery, and no dump to take (auto-dump off or a dump
- * stored)? Then it needs no lock: the state word takes it in one atomic
- * step. The reads are racy on purpose. A DUMP_CLEAR, or a SET of one of
- * the two flags, racing with the report is ordered before or after it.
- * A SET that changes both flags at once may be seen half-applied by that
- * one report: the error is still counted, shown and notified, only the
- * dump or recovery it would have started may be skipped; the next report
- * follows the new policy. Closing that would take a lock or a seqcount
- * on the hot path, for a SET racing with a report.
+ * stored)? Then it skips the decision. The policy is read whole, so a SET
+ * racing with the report is seen before or after it, never half; a dump
+ * cleared meanwhile is taken by the next report.
  */
-static bool devlink_health_report_is_bare(struct devlink_health_reporter *reporter)
+static bool devlink_health_report_is_bare(const struct devlink_health_reporter *reporter)
 {
-	return !READ_ONCE(reporter->cfg.auto_recover) &&
-	       (!READ_ONCE(reporter->cfg.auto_dump) ||
-		READ_ONCE(reporter->dump_fmsg));
+	const struct devlink_health_config *cfg;
+	bool auto_recover, auto_dump;
+	unsigned int seq;
+
+	do {
+		seq = read_seqcount_latch(&reporter->cfg_latch);
+		cfg = &reporter->cfg[seq & 1];
+		auto_recover = cfg->auto_recover;
+		auto_dump = cfg->auto_dump;
+	} while (read_seqcount_latch_retry(&reporter->cfg_latch, seq));
+
+	return !auto_recover && (!auto_dump || READ_ONCE(reporter->dump_fmsg));
+}
+
+/*
+ * Recoveries so far, with acquire order: when it is not zero, the
+ * last_recovery_ts read after it is the one of a counted recovery.
+ */
+static u64 devlink_health_recoveries(const struct devlink_health_reporter *reporter)
+{
+	return atomic64_read_acquire(&reporter->recoveries);
 }
 
 /**
@@ -358,9 +408,13 @@ devlink_health_reporter_new(struct devlink *devlink, struct devlink_port *port,
 	INIT_WORK(&reporter->deferred_work, devlink_health_deferred_work);
 	raw_spin_lock_init(&reporter->state_lock);
 	atomic64_set(&reporter->errors_state, 0);	/* healthy, no report */
-	reporter->cfg.graceful_period = graceful_period;
-	reporter->cfg.auto_recover = !!ops->recover;
-	reporter->cfg.auto_dump = !!ops->dump;
+	atomic64_set(&reporter->recoveries, 0);
+	seqcount_latch_init(&reporter->cfg_latch);
+	devlink_health_cfg_write(reporter, &(struct devlink_health_config) {
+		.graceful_period = graceful_period,
+		.auto_recover = !!ops->recover,
+		.auto_dump = !!ops->dump,
+	});
 	mutex_init(&reporter->dump_lock);
 
 	/* appending keeps the list sorted by id, the GET dump resume key */
@@ -523,7 +577,12 @@ EXPORT_SYMBOL_GPL(devlink_health_reporter_destroy);
 /**
  * devlink_health_reporter_snapshot() - copy the user-visible state
  * @reporter: the reporter
- * @snap: filled with one consistent view
+ * @snap: filled with the state, counters, policy and dump times
+ *
+ * The state and error count are from one moment, and so are the three
+ * dump fields; the policy is whole. The recovery count is read after the
+ * state, and a recovery is counted before it heals the reporter, so a
+ * healthy state never shows without the recovery that healed it.
  *
  * Context: any; takes @reporter's state_lock.
  */
@@ -533,12 +592,14 @@ void devlink_health_reporter_snapshot(struct devlink_health_reporter *reporter,
 	unsigned long flags;
 	s64 word;
 
-	raw_spin_lock_irqsave(&reporter->state_lock, flags);
-	word = atomic64_read(&reporter->errors_state);
+	/* fully ordered: the reads below come after it */
+	word = atomic64_fetch_add(0, &reporter->errors_state);
 	snap->state = devlink_health_word_state(word);
 	snap->error_count = devlink_health_word_errors(word);
-	snap->recovery_count = reporter->recovery_count;
-	snap->cfg = reporter->cfg;
+	snap->recovery_count = devlink_health_recoveries(reporter);
+	devlink_health_cfg_read(reporter, &snap->cfg);
+
+	raw_spin_lock_irqsave(&reporter->state_lock, flags);
 	snap->dump_stored = !!reporter->dump_fmsg;
 	snap->dump_ts = reporter->dump_ts;
 	snap->dump_real_ts = reporter->dump_real_ts;
@@ -550,16 +611,12 @@ void devlink_health_reporter_snapshot(struct devlink_health_reporter *reporter,
  * @reporter: the reporter
  * @cfg: filled with the current policy
  *
- * Context: any; takes @reporter's state_lock.
+ * Context: any; takes no lock and never waits.
  */
 void devlink_health_config_get(struct devlink_health_reporter *reporter,
 			       struct devlink_health_config *cfg)
 {
-	unsigned long flags;
-
-	raw_spin_lock_irqsave(&reporter->state_lock, flags);
-	*cfg = reporter->cfg;
-	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
+	devlink_health_cfg_read(reporter, cfg);
 }
 
 /**
@@ -568,24 +625,16 @@ void devlink_health_config_get(struct devlink_health_reporter *reporter,
  * @cfg: new policy, usually devlink_health_config_get() then modified
  *
  * Writers are serialized by the instance lock, so a get, modify, set
- * sequence under it loses no concurrent update; the state lock makes the
- * whole new policy visible at once to every report that decides under it.
+ * sequence under it loses no concurrent update; the latch makes the whole
+ * new policy visible at once to every reader, reports included.
  *
- * Context: instance lock held; takes @reporter's state_lock.
+ * Context: instance lock held; takes no other lock.
  */
 void devlink_health_config_set(struct devlink_health_reporter *reporter,
 			       const struct devlink_health_config *cfg)
 {
-	unsigned long flags;
-
 	devl_assert_locked(reporter->devlink);
-	raw_spin_lock_irqsave(&reporter->state_lock, flags);
-	reporter->cfg.graceful_period = cfg->graceful_period;
-	reporter->cfg.burst_period = cfg->burst_period;
-	/* also read without the lock, by the report fast path */
-	WRITE_ONCE(reporter->cfg.auto_recover, cfg->auto_recover);
-	WRITE_ONCE(reporter->cfg.auto_dump, cfg->auto_dump);
-	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
+	devlink_health_cfg_write(reporter, cfg);
 }
 
 /**
@@ -681,18 +730,27 @@ void devlink_health_dump_clear(struct devlink_health_reporter *reporter)
  * Count a recovery. Outside a burst window it opens one, or starts the
  * grace period when there is no burst period; inside a window it belongs
  * to the burst, whose window and following grace period keep counting
- * from the recovery that opened it.
+ * from the recovery that opened it. Lock-free: the time moves by cmpxchg,
+ * so of two recoveries counted at once one opens the window and the
+ * other finds itself inside it, as if they had come one after the other.
+ * The count follows the time with release order (see @recoveries).
  */
 static void devlink_health_count_recovery(struct devlink_health_reporter *reporter)
 {
 	unsigned long now = devlink_health_now();
+	struct devlink_health_config cfg;
+	unsigned long last;
 
-	lockdep_assert_held(&reporter->state_lock);
-	if (!devlink_health_in_burst(reporter->recovery_count,
-				     reporter->last_recovery_ts,
-				     reporter->cfg.burst_period, now))
-		reporter->last_recovery_ts = now;
-	reporter->recovery_count++;
+	devlink_health_cfg_read(reporter, &cfg);
+	last = READ_ONCE(reporter->last_recovery_ts);
+	do {
+		/* already at @now: nothing to move, and no atomic to pay */
+		if (last == now ||
+		    devlink_health_in_burst(devlink_health_recoveries(reporter),
+					    last, cfg.burst_period, now))
+			break;
+	} while (!try_cmpxchg(&reporter->last_recovery_ts, &last, now));
+	atomic64_inc_return_release(&reporter->recoveries);
 }
 
 /**
@@ -704,16 +762,12 @@ static void devlink_health_count_recovery(struct devlink_health_reporter *report
  * period like an automatic recovery does. The health state is left
  * alone; use devlink_health_reporter_state_update() for it.
  *
- * Context: any; takes @reporter's state_lock.
+ * Context: any; takes no lock.
  */
 void
 devlink_health_reporter_recovery_done(struct devlink_health_reporter *reporter)
 {
-	unsigned long flags;
-
-	raw_spin_lock_irqsave(&reporter->state_lock, flags);
 	devlink_health_count_recovery(reporter);
-	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
 }
 EXPORT_SYMBOL_GPL(devlink_health_reporter_recovery_done);
 
@@ -723,16 +777,15 @@ devlink_health_state_get(struct devlink_health_reporter *reporter)
 	return devlink_health_word_state(atomic64_read(&reporter->errors_state));
 }
 
-/* A recovery succeeded: count it and heal, in one step for readers. */
+/*
+ * A recovery succeeded: count it, then heal. In that order: a report or a
+ * reader that finds the reporter healthy finds the recovery counted.
+ */
 static void devlink_health_recovered(struct devlink_health_reporter *reporter)
 {
-	unsigned long flags;
-
-	raw_spin_lock_irqsave(&reporter->state_lock, flags);
 	devlink_health_count_recovery(reporter);
 	devlink_health_word_set_state(reporter,
 				      DEVLINK_HEALTH_REPORTER_STATE_HEALTHY);
-	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
 }
 
 /**
@@ -791,27 +844,30 @@ struct devlink_health_report_ctx {
 };
 
 /*
- * First step of every report, synchronous or not: count the error, enter
- * the error state and decide about recovery, in one
- * critical section so that a concurrent SET, recovery or report is never
- * half seen. The time is read under the lock too, so that it is not
- * before the last recovery it is compared with.
+ * First step of every report, synchronous or not: count the error and
+ * enter the error state in one atomic operation, then decide about
+ * recovery. No lock: the atomic operation is fully ordered, so the
+ * recovery count and time read after it are at least those of the
+ * recovery that healed the state it found; the policy is read whole; the
+ * time is read last, so it is not before the last recovery. What a
+ * concurrent SET or recovery_done() changes meanwhile is seen as if it
+ * had come just before this report.
  */
 static void devlink_health_enter_error(struct devlink_health_reporter *reporter,
 				       struct devlink_health_report_ctx *rc)
 {
 	struct devlink_health_gate *gate = &rc->gate;
-
-	lockdep_assert_held(&reporter->state_lock);
+	struct devlink_health_config cfg;
 
 	gate->prev_state = devlink_health_word_report(reporter);
-	gate->auto_recover = reporter->cfg.auto_recover;
-	gate->recover_inflight = reporter->recover_inflight;
-	gate->recovery_count = reporter->recovery_count;
-	gate->last_recovery_ts = reporter->last_recovery_ts;
-	gate->graceful_period = reporter->cfg.graceful_period;
-	gate->burst_period = reporter->cfg.burst_period;
-	rc->want_dump = reporter->cfg.auto_dump && !reporter->dump_fmsg;
+	devlink_health_cfg_read(reporter, &cfg);
+	gate->auto_recover = cfg.auto_recover;
+	gate->recover_inflight = READ_ONCE(reporter->recover_inflight);
+	gate->recovery_count = devlink_health_recoveries(reporter);
+	gate->last_recovery_ts = READ_ONCE(reporter->last_recovery_ts);
+	gate->graceful_period = cfg.graceful_period;
+	gate->burst_period = cfg.burst_period;
+	rc->want_dump = cfg.auto_dump && !READ_ONCE(reporter->dump_fmsg);
 	rc->now = devlink_health_now();
 	rc->verdict = devlink_health_recover_gate(gate, rc->now);
 }
@@ -856,8 +912,9 @@ static void devlink_health_auto_dump(struct devlink_health_reporter *reporter,
  * stores a dump if auto-dump is on and none is stored yet, and runs the
  * recovery if auto-recover is on. A report made while a recovery queued
  * by devlink_health_report_nowait() is pending finds the previous error
- * not recovered. With auto-recover off and no dump to take, a report only
- * counts and notifies, and takes no lock for it.
+ * not recovered. Counting, the state change and the decision take no
+ * lock; with auto-recover off and no dump to take, that is all a report
+ * does besides the notification.
  *
  * Use it from process context without the instance lock, when the outcome
  * of the recovery matters to the caller or the callbacks need @priv_ctx;
@@ -873,7 +930,6 @@ int devlink_health_report(struct devlink_health_reporter *reporter,
 {
 	struct devlink *devlink = reporter->devlink;
 	struct devlink_health_report_ctx rc;
-	unsigned long flags;
 	int err = 0;
 
 	might_sleep();
@@ -884,10 +940,7 @@ int devlink_health_report(struct devlink_health_reporter *reporter,
 		devlink_health_notify(reporter);
 		return 0;
 	}
-
-	raw_spin_lock_irqsave(&reporter->state_lock, flags);
 	devlink_health_enter_error(reporter, &rc);
-	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
 	devlink_health_notify(reporter);
 
 	if (!devlink_health_report_goes_on(&rc))
@@ -970,15 +1023,15 @@ int devlink_health_report_nowait(struct devlink_health_reporter *reporter,
 	/*
 	 * Only here: the caller of a deferred report is gone when its work
 	 * runs, so this copy is what is left of it. A synchronous report
-	 * hands @msg to the trace point and keeps no copy, which keeps the
-	 * IRQ-off section of the hot path short.
+	 * hands @msg to the trace point and keeps no copy, and so takes no
+	 * lock for it.
 	 */
 	strscpy(reporter->last_msg, msg ?: "");
 	if (rc.want_dump && devlink_health_report_goes_on(&rc))
 		todo |= DEVLINK_HEALTH_DEFER_DUMP;
 	if (rc.verdict == DEVLINK_HEALTH_GATE_RECOVER) {
 		todo |= DEVLINK_HEALTH_DEFER_RECOVER;
-		reporter->recover_inflight = true;
+		WRITE_ONCE(reporter->recover_inflight, true);
 	}
 	devlink_health_defer(reporter, todo);
 	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
@@ -1019,7 +1072,7 @@ static void devlink_health_deferred_run(struct devlink_health_reporter *reporter
 		 * the next recovery meanwhile: that one is in flight now.
 		 */
 		if (!(reporter->deferred & DEVLINK_HEALTH_DEFER_RECOVER))
-			reporter->recover_inflight = false;
+			WRITE_ONCE(reporter->recover_inflight, false);
 		raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
 	}
 }

@@ -21,6 +21,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/refcount.h>
+#include <linux/seqlock.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
@@ -95,12 +96,9 @@ void devlink_fmsg_set_size_max(struct devlink_fmsg *fmsg, size_t size_max);
  * @auto_recover: run ops->recover from devlink_health_report()
  * @auto_dump: store a dump from devlink_health_report() if none is stored
  *
- * Kept as one struct so that SET replaces it as a whole under
- * &devlink_health_reporter.state_lock and a report that holds that lock
- * never sees half of an update. The lock-free report (see
- * devlink_health_report_is_bare() in health.c) reads @auto_recover and
- * @auto_dump one by one: that is the one reader that can see half of a
- * SET changing both.
+ * Kept as one struct so that SET replaces it as a whole: readers get a
+ * copy through a latch (&devlink_health_reporter.cfg_latch) and never see
+ * half of an update.
  */
 struct devlink_health_config {
 	u64 graceful_period;
@@ -148,40 +146,47 @@ enum devlink_health_defer {
  *	checks it once it holds that lock and, if set, does nothing.
  * @deferred_work: does in process context, under the instance lock, what
  *	devlink_health_report_nowait() cannot: notify, dump and recover
- * @state_lock: protects the report-path state below. A raw spinlock taken
- *	with IRQs disabled, because devlink_health_report_nowait() takes it
- *	in any context, hard IRQ included, PREEMPT_RT included. Innermost
- *	lock: nothing sleeps under it and the only lock taken under it is
- *	the workqueue's, by queue_work().
  * @errors_state: the health state and the count of reports, in one word:
  *	bit 0 is the enum devlink_health_reporter_state (HEALTHY 0, ERROR 1),
  *	the bits above count the reports. One word, so that a report moves
- *	both with one atomic operation and any reader sees both from the
- *	same moment. Changed by atomic operations only, see the
- *	devlink_health_word_*() helpers in health.c. Without @state_lock:
- *	a report that decides nothing about recovery or dumps (auto-recover
- *	off, no dump to take) and devlink_health_reporter_state_update(),
- *	neither of which moves anything else. Under @state_lock: a report
- *	that decides, a recovery (bit 0 with @recovery_count) and every
- *	reader that needs it together with the fields below.
- * @recovery_count: successful recoveries so far; under @state_lock
+ *	both with one atomic operation, which also tells it the state it
+ *	found, and any reader sees both from the same moment. Changed by
+ *	atomic operations only, with no lock: see the devlink_health_word_*()
+ *	helpers in health.c.
+ * @recoveries: successful recoveries so far. Atomic, no lock: a recovery
+ *	of the core (instance lock held) and devlink_health_reporter_recovery_done()
+ *	(any context) may count at the same time. Incremented with release
+ *	order after @last_recovery_ts is set, so a reader that sees it
+ *	non-zero with acquire order sees a valid @last_recovery_ts.
  * @last_recovery_ts: jiffies of the recovery that opened the current burst
  *	window, that is of the last successful recovery when the burst
- *	period is 0; meaningful only when @recovery_count is not zero; under
- *	@state_lock
- * @cfg: recovery policy; under @state_lock for readers. Its only writer,
- *	SET, also holds the instance lock. A report reads @cfg.auto_recover
- *	and @cfg.auto_dump once without the lock to pick its fast path: a
- *	SET racing with it is then seen before or after the report, both
- *	valid orders.
+ *	period is 0; meaningful only when @recoveries is not zero. Moved by
+ *	cmpxchg only, so two recoveries counted at once decide about the
+ *	window one after the other; read with READ_ONCE().
+ * @cfg_latch: sequence counter of the latch that publishes @cfg: readers
+ *	in any context (NMI-safe, they never wait for a writer) pick
+ *	@cfg[seq & 1] and retry if @cfg_latch moved meanwhile, so they see a
+ *	whole policy, never half of a SET. Writers are serialized by the
+ *	instance lock (SET; create before the reporter is listed).
+ * @cfg: the two copies of the recovery policy behind @cfg_latch; use
+ *	devlink_health_config_get() and devlink_health_config_set()
+ * @state_lock: protects @deferred, @recover_inflight and @last_msg, and
+ *	orders the writers of @dump_fmsg, @dump_ts and @dump_real_ts for
+ *	the readers that need the three together. A raw spinlock taken
+ *	with IRQs disabled, because devlink_health_report_nowait() takes it
+ *	in any context, hard IRQ included, PREEMPT_RT included. Innermost
+ *	lock: nothing sleeps under it and the only lock taken under it is
+ *	the workqueue's, by queue_work(). devlink_health_report() and the
+ *	recoveries of the core do not take it.
  * @deferred: enum devlink_health_defer flags of the work left for
  *	@deferred_work; under @state_lock. The report that makes it non-zero
  *	queues @deferred_work with a reference; a run clears it as it starts,
  *	so reports made until then share that run.
  * @recover_inflight: an automatic recovery decided by
- *	devlink_health_report_nowait() is queued or running; under
- *	@state_lock. A report that finds the reporter in error meanwhile
- *	coalesces into that recovery.
+ *	devlink_health_report_nowait() is queued or running; written under
+ *	@state_lock. A nowait report that finds the reporter in error
+ *	meanwhile coalesces into that recovery; a synchronous report reads
+ *	it with READ_ONCE(), only to name its cancellation.
  * @last_msg: message of the last devlink_health_report_nowait(),
  *	truncated; under @state_lock.
  *	A deferred report is handled after its caller is gone: this is what
@@ -211,11 +216,13 @@ struct devlink_health_reporter {
 	bool dead;
 	struct work_struct deferred_work;
 
-	raw_spinlock_t state_lock; /* protects errors_state .. last_msg */
 	atomic64_t errors_state;
-	u64 recovery_count;
+	atomic64_t recoveries;
 	unsigned long last_recovery_ts;
-	struct devlink_health_config cfg;
+	seqcount_latch_t cfg_latch; /* publishes cfg[] */
+	struct devlink_health_config cfg[2];
+
+	raw_spinlock_t state_lock; /* protects deferred .. last_msg */
 	unsigned int deferred;
 	bool recover_inflight;
 	char last_msg[DEVLINK_HEALTH_MSG_LEN];
@@ -228,8 +235,8 @@ struct devlink_health_reporter {
 };
 
 /**
- * struct devlink_health_reporter_snapshot - consistent copy of the
- *	user-visible state, taken under &devlink_health_reporter.state_lock
+ * struct devlink_health_reporter_snapshot - copy of the user-visible state,
+ *	see devlink_health_reporter_snapshot() for how consistent
  * @state: health state
  * @error_count: reports so far
  * @recovery_count: successful recoveries so far
@@ -258,9 +265,10 @@ struct devlink_health_reporter_snapshot {
  * @graceful_period: &devlink_health_config.graceful_period, in ms
  * @burst_period: &devlink_health_config.burst_period, in ms
  *
- * Copied under &devlink_health_reporter.state_lock in the same critical
- * section that moves the reporter to the error state, so the decision is
- * made on a consistent view.
+ * Read right after the atomic operation that moves the reporter to the
+ * error state, which orders the reads: a report that found the reporter
+ * healed by a recovery sees that recovery counted and timed (see
+ * devlink_health_enter_error() in health.c).
  */
 struct devlink_health_gate {
 	enum devlink_health_reporter_state prev_state;

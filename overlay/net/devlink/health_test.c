@@ -780,12 +780,7 @@ static void health_state_periods(struct devlink_health_reporter *reporter,
 
 static unsigned long health_state_last_recovery(struct devlink_health_reporter *reporter)
 {
-	unsigned long flags, ts;
-
-	raw_spin_lock_irqsave(&reporter->state_lock, flags);
-	ts = reporter->last_recovery_ts;
-	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
-	return ts;
+	return READ_ONCE(reporter->last_recovery_ts);
 }
 
 /*
@@ -1027,29 +1022,36 @@ static void health_state_nowait_destroy_pending(struct kunit *test)
 }
 
 /*
- * Which reports take no lock: with nothing to decide, a report only
- * moves the state word. Each case reports from a thread on another CPU
- * while the test holds the reporter's state_lock with IRQs off; a report
- * that takes the lock can only finish once the test lets it go.
+ * A synchronous report takes no state lock, whatever it decides: the
+ * state word, the recovery atomics and the policy latch are enough. Each
+ * case reports from a thread on another CPU while the test holds the
+ * reporter's state_lock with IRQs off; a report that takes the lock can
+ * only finish once the test lets it go. The control is a nowait report,
+ * which takes the lock for what it leaves to the deferred work.
  */
 struct health_lockfree_case {
 	const char *desc;
 	const struct devlink_health_reporter_ops *ops;
 	bool auto_recover;
 	bool store_dump;
+	bool nowait;
 	bool lock_free;
 };
 
 static const struct health_lockfree_case health_lockfree_cases[] = {
-	{ "no ops", &health_state_bare_ops, false, false, true },
+	{ "no ops", &health_state_bare_ops, false, false, false, true },
 	{ "recover op, auto-recover off", &health_state_recover_ops,
-	  false, false, true },
-	{ "dump op, dump stored", &health_state_dump_ops, false, true, true },
-	/* the control: these decide, under the lock */
-	{ "dump op, no dump stored", &health_state_dump_ops,
-	  false, false, false },
+	  false, false, false, true },
+	{ "dump op, dump stored", &health_state_dump_ops,
+	  false, true, false, true },
 	{ "recover op, auto-recover on", &health_state_recover_ops,
-	  true, false, false },
+	  true, false, false, true },
+	/* the controls: storing a dump orders its times under the lock */
+	{ "dump op, no dump stored", &health_state_dump_ops,
+	  false, false, false, false },
+	/* and a nowait report takes it for the deferred work */
+	{ "nowait, no ops", &health_state_bare_ops,
+	  false, false, true, false },
 };
 
 KUNIT_ARRAY_PARAM_DESC(health_lockfree, health_lockfree_cases, desc);
@@ -1059,6 +1061,7 @@ KUNIT_ARRAY_PARAM_DESC(health_lockfree, health_lockfree_cases, desc);
 
 struct health_lockfree_run {
 	struct devlink_health_reporter *reporter;
+	bool nowait;
 	atomic_t go;
 	atomic_t done;
 	struct completion exited;
@@ -1070,7 +1073,10 @@ static int health_lockfree_reporter(void *arg)
 
 	while (!atomic_read_acquire(&run->go))
 		cpu_relax();
-	devlink_health_report(run->reporter, "lock-free?", NULL);
+	if (run->nowait)
+		devlink_health_report_nowait(run->reporter, "lock-free?");
+	else
+		devlink_health_report(run->reporter, "lock-free?", NULL);
 	atomic_set_release(&run->done, 1);
 	complete(&run->exited);
 	return 0;
@@ -1107,6 +1113,7 @@ static void health_state_report_lock_free(struct kunit *test)
 	if (num_online_cpus() < 2)
 		kunit_skip(test, "needs two CPUs");
 	run.reporter = health_state_reporter(test, c->ops, 0);
+	run.nowait = c->nowait;
 	health_state_config(run.reporter, c->auto_recover, !!c->ops->dump);
 	if (c->store_dump) {
 		KUNIT_ASSERT_EQ(test, devlink_health_report(run.reporter,
@@ -1125,6 +1132,8 @@ static void health_state_report_lock_free(struct kunit *test)
 
 	done = health_lockfree_done_under_lock(&run);
 	wait_for_completion(&run.exited);
+	if (c->nowait)
+		devlink_health_deferred_flush();
 
 	KUNIT_EXPECT_EQ_MSG(test, done, c->lock_free,
 			    "report %s while the state lock was held",

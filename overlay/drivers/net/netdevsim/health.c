@@ -33,7 +33,8 @@
  *   report_nowait     (W) report K times with devlink_health_report_nowait()
  *                         from the writing process
  *   report_hardirq    (W) report K times with devlink_health_report_nowait()
- *                         from a hard IRQ timer, one report per expiry
+ *                         from a hard IRQ timer, one report per expiry,
+ *                         50 us from the end of one to the next
  *   report_softirq    (W) same from a timer in softirq context
  *   report_locked     (W) report K times with devlink_health_report_nowait()
  *                         while holding the devlink instance lock
@@ -73,7 +74,13 @@
 #define NSIM_HEALTH_LOCKED_MSG		"Report under the devlink instance lock"
 /* Most reports one write to a timer or locked knob may ask for */
 #define NSIM_HEALTH_BATCH_MAX		100000
-/* Time between two reports of the hard IRQ timer */
+/*
+ * Time from the end of one report of the hard IRQ timer to the next one.
+ * Counted from the end, not from the last expiry: on an emulated CPU a
+ * report in hard IRQ can take longer than the gap, and a timer forwarded
+ * by its period would then fire back to back and leave the CPU nothing
+ * but the interrupt until the batch is done.
+ */
 #define NSIM_HEALTH_HARDIRQ_GAP_NS	(50 * NSEC_PER_USEC)
 /* Tries, about 1 ms apart, at the instance lock for report_locked */
 #define NSIM_HEALTH_LOCK_TRIES		2000
@@ -530,7 +537,8 @@ static enum hrtimer_restart nsim_health_hardirq_fire(struct hrtimer *timer)
 	devlink_health_report_nowait(rep->reporter, NSIM_HEALTH_HARDIRQ_MSG);
 	if (atomic_dec_return(&rep->hardirq_left) <= 0)
 		return HRTIMER_NORESTART;
-	hrtimer_forward_now(timer, ns_to_ktime(NSIM_HEALTH_HARDIRQ_GAP_NS));
+	hrtimer_set_expires(timer, ktime_add_ns(ktime_get(),
+						NSIM_HEALTH_HARDIRQ_GAP_NS));
 	return HRTIMER_RESTART;
 }
 

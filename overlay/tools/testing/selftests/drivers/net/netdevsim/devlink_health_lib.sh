@@ -32,6 +32,7 @@ ksft_skip=4
 RET=0
 MSGS=()
 SKIP_REASON=
+TEST_T0=0	# set at the end of this file, once now_ms is defined
 EXIT_STATUS=0
 BG_PIDS=()
 DEV_CREATED=0
@@ -49,9 +50,18 @@ fail()
 	MSGS+=("$*")
 }
 
+# note MSG: a message that is not a failure; its "note:" prefix lets the
+# lab report a failed test by its first failure, not its first note
 note()
 {
-	MSGS+=("$*")
+	MSGS+=("note: $*")
+}
+
+# progress MSG: a "# MSG" line at once, for a long test whose messages
+# only show when it ends, so that a log cut short shows where it was
+progress()
+{
+	echo "# $(now_ms) ms: $*"
 }
 
 skip()
@@ -60,13 +70,16 @@ skip()
 }
 
 # result NAME: the "TEST: NAME  [ OK ]|[FAIL]|[SKIP]|[XFAIL]" line of a
-# test, its messages indented below. A failure of a test in KNOWN_FAIL is
+# test, its messages indented below, preceded by a "# time: NAME MS ms"
+# line giving how long it took since test_begin (which the lab reports
+# for the slowest tests). A failure of a test in KNOWN_FAIL is
 # an XFAIL, which the lab counts as skipped, never as passed, so that a
 # known failure stays visible without failing the run.
 result()
 {
 	local name=$1 m
 
+	echo "# time: $name $(($(now_ms) - TEST_T0)) ms"
 	if ((RET)) && [[ " $KNOWN_FAIL " == *" $name "* ]]; then
 		echo "TEST: $name  [XFAIL]"
 	elif ((RET)); then
@@ -85,15 +98,22 @@ result()
 	done
 }
 
+# test_begin: a new test, not failed, with no message, started now
+test_begin()
+{
+	RET=0
+	MSGS=()
+	SKIP_REASON=
+	TEST_T0=$(now_ms)
+}
+
 # run_test NAME: test NAME on a device of its own (the script's dev_create
 # and dev_destroy), its background jobs stopped after it (bg_stop)
 run_test()
 {
 	local name=$1
 
-	RET=0
-	MSGS=()
-	SKIP_REASON=
+	test_begin
 	if dev_create; then
 		"$name"
 	fi
@@ -133,8 +153,7 @@ nl_run_tests()
 		exit 1
 	fi
 	for t in ${TESTS:-$ALL_TESTS}; do
-		RET=0
-		MSGS=()
+		test_begin
 		"$t"
 		result "$t"
 	done
@@ -181,22 +200,27 @@ must()
 	return 1
 }
 
-# wait_until MS CMD...: run CMD every 50 ms until it succeeds, MS at most.
+# wait_until MS CMD...: run CMD every 50 ms until it succeeds, for MS of
+# wall time at most: the bound holds however slow CMD itself is (a devlink
+# command takes a good part of a second on an emulated CPU)
 wait_until()
 {
-	local ms=$1 i
+	local end=$(($(now_ms) + $1))
 
 	shift
-	for ((i = 0; i <= ms / 50; i++)); do
+	while true; do
 		"$@" && return 0
+		(($(now_ms) < end)) || return 1
 		sleep 0.05
 	done
-	return 1
 }
 
+# now_ms: the wall clock in ms, without a process (bash's EPOCHREALTIME)
 now_ms()
 {
-	echo $(($(date +%s%N) / 1000000))
+	local t=${EPOCHREALTIME/[.,]/}
+
+	echo $((t / 1000))
 }
 
 #
@@ -398,3 +422,6 @@ find_ksrc()
 	done
 	return 1
 }
+
+# the first test of a script that does not call test_begin starts here
+TEST_T0=$(now_ms)

@@ -77,8 +77,7 @@ NETNS_PREFIX=dhstress$$
 report()
 {
 	result "$1"
-	RET=0
-	MSGS=()
+	test_begin
 }
 
 now()
