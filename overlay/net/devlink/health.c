@@ -12,12 +12,12 @@
  *    ops->recover and ops->dump never run concurrently with each other or
  *    with a netlink operation on the same instance.
  * 2. &devlink_health_reporter.dump_lock (mutex) protects the stored dump:
- *    the fmsg, its timestamps and the dump generation. It nests inside
+ *    the fmsg, its timestamps and the dump generation; GET reads the
+ *    timestamps without it, under a seqcount tied to it. It nests inside
  *    the instance lock.
  * 3. &devlink_health_reporter.state_lock (raw spinlock, IRQ safe) protects
  *    what devlink_health_report_nowait() leaves to the deferred work and
- *    the last message, and orders the dump timestamps. It is the
- *    innermost lock; nothing sleeps under it.
+ *    the last message. It is the innermost lock; nothing sleeps under it.
  *
  * The report path takes no lock for the state it decides on: the health
  * state and error count move together in one atomic word, the recovery
@@ -136,6 +136,9 @@ EXPORT_SYMBOL_IF_KUNIT(devlink_health_now);
  */
 static unsigned long devlink_health_period_jiffies(u64 period_ms)
 {
+	/* 0 is the common case; msecs_to_jiffies() is out of line */
+	if (!period_ms)
+		return 0;
 	return msecs_to_jiffies(min_t(u64, period_ms, UINT_MAX));
 }
 
@@ -184,13 +187,12 @@ devlink_health_recover_gate(const struct devlink_health_gate *gate,
 						DEVLINK_HEALTH_GATE_UNRECOVERED;
 	if (!gate->recovery_count)
 		return DEVLINK_HEALTH_GATE_RECOVER;
-	if (devlink_health_in_burst(gate->recovery_count,
-				    gate->last_recovery_ts,
-				    gate->burst_period, now))
-		return DEVLINK_HEALTH_GATE_RECOVER;
 
+	/* in the burst window: devlink_health_in_burst(), unrolled */
 	elapsed = now - gate->last_recovery_ts;
 	burst = devlink_health_period_jiffies(gate->burst_period);
+	if (elapsed < burst)
+		return DEVLINK_HEALTH_GATE_RECOVER;
 	grace = devlink_health_period_jiffies(gate->graceful_period);
 	if (elapsed - burst < grace)
 		return DEVLINK_HEALTH_GATE_GRACE;
@@ -281,26 +283,16 @@ static void devlink_health_cfg_write(struct devlink_health_reporter *reporter,
 }
 
 /*
- * Does a report only count and notify, with nothing to decide: no
- * automatic recovery, and no dump to take (auto-dump off or a dump
- * stored)? Then it skips the decision. The policy is read whole, so a SET
- * racing with the report is seen before or after it, never half; a dump
- * cleared meanwhile is taken by the next report.
+ * Does a report under policy @cfg only count and notify, with nothing to
+ * decide: no automatic recovery, and no dump to take (auto-dump off or a
+ * dump stored)? Then it skips the decision. A dump cleared meanwhile is
+ * taken by the next report.
  */
-static bool devlink_health_report_is_bare(const struct devlink_health_reporter *reporter)
+static bool devlink_health_report_is_bare(const struct devlink_health_reporter *reporter,
+					  const struct devlink_health_config *cfg)
 {
-	const struct devlink_health_config *cfg;
-	bool auto_recover, auto_dump;
-	unsigned int seq;
-
-	do {
-		seq = read_seqcount_latch(&reporter->cfg_latch);
-		cfg = &reporter->cfg[seq & 1];
-		auto_recover = cfg->auto_recover;
-		auto_dump = cfg->auto_dump;
-	} while (read_seqcount_latch_retry(&reporter->cfg_latch, seq));
-
-	return !auto_recover && (!auto_dump || READ_ONCE(reporter->dump_fmsg));
+	return !cfg->auto_recover &&
+	       (!cfg->auto_dump || READ_ONCE(reporter->dump_fmsg));
 }
 
 /*
@@ -416,6 +408,7 @@ devlink_health_reporter_new(struct devlink *devlink, struct devlink_port *port,
 		.auto_dump = !!ops->dump,
 	});
 	mutex_init(&reporter->dump_lock);
+	seqcount_mutex_init(&reporter->dump_seq, &reporter->dump_lock);
 
 	/* appending keeps the list sorted by id, the GET dump resume key */
 	list_add_tail(&reporter->list,
@@ -582,28 +575,31 @@ EXPORT_SYMBOL_GPL(devlink_health_reporter_destroy);
  * The state and error count are from one moment, and so are the three
  * dump fields; the policy is whole. The recovery count is read after the
  * state, and a recovery is counted before it heals the reporter, so a
- * healthy state never shows without the recovery that healed it.
+ * healthy state never shows without the recovery that healed it. Takes no
+ * lock: GET lists thousands of reporters with it.
  *
- * Context: any; takes @reporter's state_lock.
+ * Context: process context (the dump fields' seqcount is tied to a mutex,
+ * which a reader may take on PREEMPT_RT).
  */
 void devlink_health_reporter_snapshot(struct devlink_health_reporter *reporter,
 				      struct devlink_health_reporter_snapshot *snap)
 {
-	unsigned long flags;
+	unsigned int seq;
 	s64 word;
 
-	/* fully ordered: the reads below come after it */
-	word = atomic64_fetch_add(0, &reporter->errors_state);
+	/* acquire: the recovery count read below is not older than it */
+	word = atomic64_read_acquire(&reporter->errors_state);
 	snap->state = devlink_health_word_state(word);
 	snap->error_count = devlink_health_word_errors(word);
 	snap->recovery_count = devlink_health_recoveries(reporter);
 	devlink_health_cfg_read(reporter, &snap->cfg);
 
-	raw_spin_lock_irqsave(&reporter->state_lock, flags);
-	snap->dump_stored = !!reporter->dump_fmsg;
-	snap->dump_ts = reporter->dump_ts;
-	snap->dump_real_ts = reporter->dump_real_ts;
-	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
+	do {
+		seq = read_seqcount_begin(&reporter->dump_seq);
+		snap->dump_stored = !!READ_ONCE(reporter->dump_fmsg);
+		snap->dump_ts = reporter->dump_ts;
+		snap->dump_real_ts = reporter->dump_real_ts;
+	} while (read_seqcount_retry(&reporter->dump_seq, seq));
 }
 
 /**
@@ -654,7 +650,7 @@ void devlink_health_config_set(struct devlink_health_reporter *reporter,
 int devlink_health_dump_ensure(struct devlink_health_reporter *reporter,
 			       void *priv_ctx, struct netlink_ext_ack *extack)
 {
-	unsigned long flags, ts;
+	unsigned long ts;
 	struct devlink_fmsg *fmsg;
 	u64 real_ts;
 	int err;
@@ -682,11 +678,11 @@ int devlink_health_dump_ensure(struct devlink_health_reporter *reporter,
 
 	ts = devlink_health_now();
 	real_ts = ktime_get_real_ns();
-	raw_spin_lock_irqsave(&reporter->state_lock, flags);
+	write_seqcount_begin(&reporter->dump_seq);
 	WRITE_ONCE(reporter->dump_fmsg, fmsg);
 	reporter->dump_ts = ts;
 	reporter->dump_real_ts = real_ts;
-	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
+	write_seqcount_end(&reporter->dump_seq);
 	reporter->dump_gen++;
 	return 0;
 
@@ -709,15 +705,14 @@ free_fmsg:
 void devlink_health_dump_clear(struct devlink_health_reporter *reporter)
 {
 	struct devlink_fmsg *fmsg;
-	unsigned long flags;
 
 	devl_assert_locked(reporter->devlink);
 
 	mutex_lock(&reporter->dump_lock);
-	raw_spin_lock_irqsave(&reporter->state_lock, flags);
 	fmsg = reporter->dump_fmsg;
+	write_seqcount_begin(&reporter->dump_seq);
 	WRITE_ONCE(reporter->dump_fmsg, NULL);
-	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
+	write_seqcount_end(&reporter->dump_seq);
 	if (fmsg)
 		reporter->dump_gen++;
 	mutex_unlock(&reporter->dump_lock);
@@ -741,15 +736,17 @@ static void devlink_health_count_recovery(struct devlink_health_reporter *report
 	struct devlink_health_config cfg;
 	unsigned long last;
 
-	devlink_health_cfg_read(reporter, &cfg);
 	last = READ_ONCE(reporter->last_recovery_ts);
-	do {
-		/* already at @now: nothing to move, and no atomic to pay */
-		if (last == now ||
-		    devlink_health_in_burst(devlink_health_recoveries(reporter),
-					    last, cfg.burst_period, now))
-			break;
-	} while (!try_cmpxchg(&reporter->last_recovery_ts, &last, now));
+	/* already at @now: nothing to move, and no atomic to pay */
+	if (last != now) {
+		devlink_health_cfg_read(reporter, &cfg);
+		do {
+			if (devlink_health_in_burst(devlink_health_recoveries(reporter),
+						    last, cfg.burst_period, now))
+				break;
+		} while (last != now &&
+			 !try_cmpxchg(&reporter->last_recovery_ts, &last, now));
+	}
 	atomic64_inc_return_release(&reporter->recoveries);
 }
 
@@ -844,30 +841,29 @@ struct devlink_health_report_ctx {
 };
 
 /*
- * First step of every report, synchronous or not: count the error and
- * enter the error state in one atomic operation, then decide about
+ * First step of every report, synchronous or not, under the policy @cfg
+ * the caller read (whole, through the latch) just before: count the error
+ * and enter the error state in one atomic operation, then decide about
  * recovery. No lock: the atomic operation is fully ordered, so the
  * recovery count and time read after it are at least those of the
- * recovery that healed the state it found; the policy is read whole; the
- * time is read last, so it is not before the last recovery. What a
- * concurrent SET or recovery_done() changes meanwhile is seen as if it
- * had come just before this report.
+ * recovery that healed the state it found; the time is read last, so it
+ * is not before the last recovery. A SET racing with the report comes
+ * after it; a recovery_done() racing with it, just before the decision.
  */
 static void devlink_health_enter_error(struct devlink_health_reporter *reporter,
+				       const struct devlink_health_config *cfg,
 				       struct devlink_health_report_ctx *rc)
 {
 	struct devlink_health_gate *gate = &rc->gate;
-	struct devlink_health_config cfg;
 
 	gate->prev_state = devlink_health_word_report(reporter);
-	devlink_health_cfg_read(reporter, &cfg);
-	gate->auto_recover = cfg.auto_recover;
+	gate->auto_recover = cfg->auto_recover;
 	gate->recover_inflight = READ_ONCE(reporter->recover_inflight);
 	gate->recovery_count = devlink_health_recoveries(reporter);
 	gate->last_recovery_ts = READ_ONCE(reporter->last_recovery_ts);
-	gate->graceful_period = cfg.graceful_period;
-	gate->burst_period = cfg.burst_period;
-	rc->want_dump = cfg.auto_dump && !READ_ONCE(reporter->dump_fmsg);
+	gate->graceful_period = cfg->graceful_period;
+	gate->burst_period = cfg->burst_period;
+	rc->want_dump = cfg->auto_dump && !READ_ONCE(reporter->dump_fmsg);
 	rc->now = devlink_health_now();
 	rc->verdict = devlink_health_recover_gate(gate, rc->now);
 }
@@ -930,17 +926,19 @@ int devlink_health_report(struct devlink_health_reporter *reporter,
 {
 	struct devlink *devlink = reporter->devlink;
 	struct devlink_health_report_ctx rc;
+	struct devlink_health_config cfg;
 	int err = 0;
 
 	might_sleep();
 	WARN_ON(!msg);
 	trace_devlink_health_report(devlink, reporter->ops->name, msg);
-	if (devlink_health_report_is_bare(reporter)) {
+	devlink_health_cfg_read(reporter, &cfg);
+	if (devlink_health_report_is_bare(reporter, &cfg)) {
 		devlink_health_word_report(reporter);
 		devlink_health_notify(reporter);
 		return 0;
 	}
-	devlink_health_enter_error(reporter, &rc);
+	devlink_health_enter_error(reporter, &cfg, &rc);
 	devlink_health_notify(reporter);
 
 	if (!devlink_health_report_goes_on(&rc))
@@ -1012,6 +1010,7 @@ int devlink_health_report_nowait(struct devlink_health_reporter *reporter,
 {
 	unsigned int todo = DEVLINK_HEALTH_DEFER_NOTIFY;
 	struct devlink_health_report_ctx rc;
+	struct devlink_health_config cfg;
 	unsigned long flags;
 
 	WARN_ON_ONCE(!msg);
@@ -1019,7 +1018,8 @@ int devlink_health_report_nowait(struct devlink_health_reporter *reporter,
 				    msg);
 
 	raw_spin_lock_irqsave(&reporter->state_lock, flags);
-	devlink_health_enter_error(reporter, &rc);
+	devlink_health_cfg_read(reporter, &cfg);
+	devlink_health_enter_error(reporter, &cfg, &rc);
 	/*
 	 * Only here: the caller of a deferred report is gone when its work
 	 * runs, so this copy is what is left of it. A synchronous report

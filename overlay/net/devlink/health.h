@@ -170,9 +170,8 @@ enum devlink_health_defer {
  *	instance lock (SET; create before the reporter is listed).
  * @cfg: the two copies of the recovery policy behind @cfg_latch; use
  *	devlink_health_config_get() and devlink_health_config_set()
- * @state_lock: protects @deferred, @recover_inflight and @last_msg, and
- *	orders the writers of @dump_fmsg, @dump_ts and @dump_real_ts for
- *	the readers that need the three together. A raw spinlock taken
+ * @state_lock: protects @deferred, @recover_inflight and @last_msg. A
+ *	raw spinlock taken
  *	with IRQs disabled, because devlink_health_report_nowait() takes it
  *	in any context, hard IRQ included, PREEMPT_RT included. Innermost
  *	lock: nothing sleeps under it and the only lock taken under it is
@@ -193,10 +192,13 @@ enum devlink_health_defer {
  *	is left of it for a post-mortem look.
  * @dump_lock: protects the stored dump below. Taken under the instance
  *	lock when both are held, never under @state_lock.
+ * @dump_seq: sequence counter of @dump_fmsg, @dump_ts and @dump_real_ts,
+ *	written under @dump_lock: a reader that needs the three together
+ *	(GET) reads them in a read_seqcount_begin() section, without the lock.
  * @dump_fmsg: the stored dump or NULL. Dereferenced under @dump_lock only;
- *	the pointer is written under both @dump_lock and @state_lock, so that
- *	"is a dump stored" can be read under either, or, as a hint that the
- *	dump lock confirms, with READ_ONCE() and no lock.
+ *	the pointer is written under @dump_lock in a @dump_seq write section,
+ *	so "is a dump stored" can also be read, as a hint that the dump lock
+ *	confirms, with READ_ONCE() and no lock.
  * @dump_ts: jiffies when @dump_fmsg was taken; written like @dump_fmsg
  * @dump_real_ts: wall clock ns when @dump_fmsg was taken; written like
  *	@dump_fmsg
@@ -227,7 +229,8 @@ struct devlink_health_reporter {
 	bool recover_inflight;
 	char last_msg[DEVLINK_HEALTH_MSG_LEN];
 
-	struct mutex dump_lock; /* protects dump_fmsg .. dump_gen */
+	struct mutex dump_lock; /* protects dump_seq .. dump_gen */
+	seqcount_mutex_t dump_seq;
 	struct devlink_fmsg *dump_fmsg;
 	unsigned long dump_ts;
 	u64 dump_real_ts;

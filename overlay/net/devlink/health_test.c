@@ -1044,12 +1044,11 @@ static const struct health_lockfree_case health_lockfree_cases[] = {
 	  false, false, false, true },
 	{ "dump op, dump stored", &health_state_dump_ops,
 	  false, true, false, true },
+	{ "dump op, no dump stored", &health_state_dump_ops,
+	  false, false, false, true },
 	{ "recover op, auto-recover on", &health_state_recover_ops,
 	  true, false, false, true },
-	/* the controls: storing a dump orders its times under the lock */
-	{ "dump op, no dump stored", &health_state_dump_ops,
-	  false, false, false, false },
-	/* and a nowait report takes it for the deferred work */
+	/* the control: a nowait report takes it for the deferred work */
 	{ "nowait, no ops", &health_state_bare_ops,
 	  false, false, true, false },
 };
