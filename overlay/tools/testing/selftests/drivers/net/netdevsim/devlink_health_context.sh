@@ -410,7 +410,7 @@ netns_race_diag()
 	done < <({
 		echo "netns: $(ip netns list 2>&1 | tr '\n' ' ')"
 		echo "devlink: $(devlink dev 2>&1 | tr '\n' ' ')"
-		echo "netdevsim: $(ls $NSIM_BUS/devices 2>&1 | tr '\n' ' ')"
+		echo "netdevsim: $(cd "$NSIM_BUS/devices" && echo *)"
 		ps -eo pid,stat,wchan:32,args | awk '$2 ~ /^[DR]/' | head -8
 		dmesg | grep -v '^\s*$' | tail -25
 	} 2>&1)
