@@ -1252,6 +1252,7 @@ upstream_binary_len()
 
 cleanup()
 {
+	ynl_server_stop
 	bg_stop
 	dev_destroy
 	[[ -n $TMP && -d $TMP ]] && rm -rf "$TMP"
@@ -1805,6 +1806,7 @@ main()
 	trap cleanup EXIT
 	trap 'exit 1' INT TERM
 	write_helper
+	ynl_server_start
 
 	run_tests
 	exit $EXIT_STATUS

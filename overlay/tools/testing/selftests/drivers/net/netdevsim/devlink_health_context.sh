@@ -701,6 +701,7 @@ burst_period_gating()
 
 cleanup()
 {
+	ynl_server_stop
 	bg_stop
 	dev_destroy
 	ip netns del "$NETNS" 2>/dev/null
@@ -717,6 +718,7 @@ main()
 	prerequisites_or_skip devlink_health_context
 	trap cleanup EXIT
 	trap 'exit 1' INT TERM
+	ynl_server_start
 
 	run_tests
 	exit $EXIT_STATUS

@@ -6,6 +6,7 @@
 # the outcome of a test and its "TEST: <name>  [ OK ]" line (fail, note,
 # skip, result); the runners, run_tests for a device per test (run_test)
 # and nl_run_tests for one device per run; the devlink tool and the YNL CLI
+# (through one Python process per script: ynl_server_start, ynl_server_stop)
 # bounded in time (dl, ynl, must); polling (wait_until, now_ms); debugfs
 # knobs (knob, must_knob, must_write); background jobs (bg_*); the device
 # (dl_dev_present, nl_dev_create, nl_dev_destroy); the raw netlink client
@@ -174,13 +175,108 @@ dl()
 	timeout "$CMD_TIMEOUT" devlink "$@"
 }
 
-# YNL CLI of the kernel tree, for what the devlink tool does not send or show.
+# One Python process that runs the YNL CLI (its path is the first
+# argument) for every request read from stdin, a JSON array of CLI
+# arguments per line, and answers with what the CLI printed, then a line
+# "@@ynl-end@@ RC". Started once per script by ynl_server_start: on an
+# emulated CPU, starting Python, importing the YNL library and parsing the
+# devlink spec cost ~6 s per call, which the server pays once. It parses
+# with PyYAML's C loader when there is one, and keeps one YnlFamily (its
+# socket and the parsed spec) per set of constructor arguments; replies
+# are matched to requests by sequence number, so reusing it is safe.
+YNL_SERVER='
+import builtins, contextlib, io, json, os, runpy, sys, traceback, yaml
+# the CLI ends an error with exit(), which closes stdin: our request pipe
+builtins.exit = sys.exit
+if hasattr(yaml, "CSafeLoader"):
+    yaml.safe_load = lambda stream: yaml.load(stream, Loader=yaml.CSafeLoader)
+cli = os.path.abspath(sys.argv[1])
+sys.path.insert(0, os.path.dirname(cli))
+import lib
+families = {}
+new_family = lib.YnlFamily
+def family(*args, **kwargs):
+    key = repr((args, sorted(kwargs.items())))
+    if key not in families:
+        families[key] = new_family(*args, **kwargs)
+    return families[key]
+lib.YnlFamily = family
+for line in sys.stdin:
+    out = io.StringIO()
+    rc = 0
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        sys.argv = [cli] + json.loads(line)
+        try:
+            runpy.run_path(cli, run_name="__main__")
+        except SystemExit as e:
+            rc = e.code if isinstance(e.code, int) else int(e.code is not None)
+        except BaseException:
+            traceback.print_exc()
+            rc = 1
+    text = out.getvalue()
+    if text and not text.endswith("\n"):
+        text += "\n"
+    sys.stdout.write(text + "@@ynl-end@@ %d\n" % rc)
+    sys.stdout.flush()
+'
+YNL_PID=
+
+# ynl_server_start: start the YNL server as a coprocess of the script.
+# Call it from the script's main shell, not from a $(...) subshell, or the
+# script would not know it runs; ynl works without it, only slower.
+ynl_server_start()
+{
+	[[ -n $YNL_PID ]] && return 0
+	coproc YNL_SRV {
+		PYTHONDONTWRITEBYTECODE=1 exec "$PYTHON" -c "$YNL_SERVER" \
+			"$KSRC/tools/net/ynl/cli.py" 2>&1
+	}
+	YNL_PID=$YNL_SRV_PID
+}
+
+ynl_server_stop()
+{
+	[[ -n $YNL_PID ]] || return 0
+	kill "$YNL_PID" 2>/dev/null
+	wait "$YNL_PID" 2>/dev/null
+	YNL_PID=
+}
+
+# ynl_request ARGS...: one request to the server, its output on stdout,
+# its exit code returned; 124 if no answer in CMD_TIMEOUT s (the server
+# is then stopped: its late answer would go to the next request)
+ynl_request()
+{
+	local line out=
+
+	jq -cn '$ARGS.positional' --args -- "$@" >&"${YNL_SRV[1]}" || return 1
+	while IFS= read -r -t "$CMD_TIMEOUT" line <&"${YNL_SRV[0]}"; do
+		if [[ $line == "@@ynl-end@@ "* ]]; then
+			printf '%s' "$out"
+			return "${line#@@ynl-end@@ }"
+		fi
+		out+=$line$'\n'
+	done
+	printf '%s' "$out"
+	ynl_server_stop
+	return 124
+}
+
+# YNL CLI of the kernel tree, for what the devlink tool does not send or
+# show: through the server if it runs, else one process per call.
 ynl()
 {
+	local -a args=(--spec "$KSRC/Documentation/netlink/specs/devlink.yaml"
+		       --no-schema --process-unknown "$@")
+
+	# bash closes the coprocess's pipes in a pipeline's subshells
+	if [[ -n $YNL_PID && -e /proc/$BASHPID/fd/${YNL_SRV[1]} ]] &&
+	   kill -0 "$YNL_PID" 2>/dev/null; then
+		ynl_request "${args[@]}"
+		return
+	fi
 	PYTHONDONTWRITEBYTECODE=1 timeout "$CMD_TIMEOUT" "$PYTHON" \
-		"$KSRC/tools/net/ynl/cli.py" \
-		--spec "$KSRC/Documentation/netlink/specs/devlink.yaml" \
-		--no-schema --process-unknown "$@"
+		"$KSRC/tools/net/ynl/cli.py" "${args[@]}"
 }
 
 # ynl_id [MORE]: the JSON of a request on the device, MORE its further
