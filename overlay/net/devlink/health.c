@@ -270,11 +270,13 @@ static void devlink_health_cfg_read(const struct devlink_health_reporter *report
 
 /*
  * Publish a new policy: each copy is changed while the latch sends
- * readers to the other one. Writers are serialized by the caller.
+ * readers to the other one. Writers (create, SET) are serialized by the
+ * instance lock.
  */
 static void devlink_health_cfg_write(struct devlink_health_reporter *reporter,
 				     const struct devlink_health_config *cfg)
 {
+	devl_assert_locked(reporter->devlink);
 	write_seqcount_latch_begin(&reporter->cfg_latch);
 	reporter->cfg[0] = *cfg;
 	write_seqcount_latch(&reporter->cfg_latch);
@@ -587,6 +589,7 @@ void devlink_health_reporter_snapshot(struct devlink_health_reporter *reporter,
 	unsigned int seq;
 	s64 word;
 
+	might_sleep();	/* see the context rule above */
 	/* acquire: the recovery count read below is not older than it */
 	word = atomic64_read_acquire(&reporter->errors_state);
 	snap->state = devlink_health_word_state(word);
@@ -629,7 +632,6 @@ void devlink_health_config_get(struct devlink_health_reporter *reporter,
 void devlink_health_config_set(struct devlink_health_reporter *reporter,
 			       const struct devlink_health_config *cfg)
 {
-	devl_assert_locked(reporter->devlink);
 	devlink_health_cfg_write(reporter, cfg);
 }
 
@@ -740,12 +742,10 @@ static void devlink_health_count_recovery(struct devlink_health_reporter *report
 	/* already at @now: nothing to move, and no atomic to pay */
 	if (last != now) {
 		devlink_health_cfg_read(reporter, &cfg);
-		do {
-			if (devlink_health_in_burst(devlink_health_recoveries(reporter),
-						    last, cfg.burst_period, now))
-				break;
-		} while (last != now &&
-			 !try_cmpxchg(&reporter->last_recovery_ts, &last, now));
+		while (!devlink_health_in_burst(devlink_health_recoveries(reporter),
+						last, cfg.burst_period, now) &&
+		       !try_cmpxchg(&reporter->last_recovery_ts, &last, now))
+			;
 	}
 	atomic64_inc_return_release(&reporter->recoveries);
 }
@@ -1017,8 +1017,9 @@ int devlink_health_report_nowait(struct devlink_health_reporter *reporter,
 	trace_devlink_health_report(reporter->devlink, reporter->ops->name,
 				    msg);
 
-	raw_spin_lock_irqsave(&reporter->state_lock, flags);
+	/* the latch needs no lock: read it before the IRQ-off section */
 	devlink_health_cfg_read(reporter, &cfg);
+	raw_spin_lock_irqsave(&reporter->state_lock, flags);
 	devlink_health_enter_error(reporter, &cfg, &rc);
 	/*
 	 * Only here: the caller of a deferred report is gone when its work
