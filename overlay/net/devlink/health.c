@@ -285,16 +285,39 @@ static void devlink_health_cfg_write(struct devlink_health_reporter *reporter,
 }
 
 /*
- * Does a report under policy @cfg only count and notify, with nothing to
- * decide: no automatic recovery, and no dump to take (auto-dump off or a
- * dump stored)? Then it skips the decision. A dump cleared meanwhile is
- * taken by the next report.
+ * Does a report under the current policy only count and notify, with
+ * nothing to decide: no automatic recovery, and no dump to take (auto-dump
+ * off or a dump stored)? Then it skips the decision. Reads just the two
+ * switches of one policy through the latch, not the whole policy: this is
+ * most of what such a report costs. A dump cleared meanwhile is taken by
+ * the next report.
  */
-static bool devlink_health_report_is_bare(const struct devlink_health_reporter *reporter,
-					  const struct devlink_health_config *cfg)
+static bool devlink_health_report_is_bare(const struct devlink_health_reporter *reporter)
 {
-	return !cfg->auto_recover &&
-	       (!cfg->auto_dump || READ_ONCE(reporter->dump_fmsg));
+	const struct devlink_health_config *cfg;
+	unsigned int seq;
+	bool bare;
+
+	do {
+		seq = read_seqcount_latch(&reporter->cfg_latch);
+		cfg = &reporter->cfg[seq & 1];
+		bare = !cfg->auto_recover &&
+		       (!cfg->auto_dump || READ_ONCE(reporter->dump_fmsg));
+	} while (read_seqcount_latch_retry(&reporter->cfg_latch, seq));
+	return bare;
+}
+
+/*
+ * Does anybody listen to the instance's notifications? The question
+ * devlink_health_notify() asks first, inline and without the out-of-line
+ * devlink_net(): on a bare report without listeners, the common case, the
+ * calls to ask it would cost as much as the rest of the report.
+ */
+static bool devlink_health_has_listeners(const struct devlink *devlink)
+{
+	return genl_has_listeners(&devlink_nl_family,
+				  read_pnet(&devlink->_net),
+				  DEVLINK_MCGRP_CONFIG);
 }
 
 /*
@@ -896,6 +919,40 @@ static void devlink_health_auto_dump(struct devlink_health_reporter *reporter,
 	mutex_unlock(&reporter->dump_lock);
 }
 
+/*
+ * The rest of devlink_health_report() when there is something to decide.
+ * Out of line on purpose: the context it needs on the stack would be
+ * cleared on every report by the compiler's automatic variable
+ * initialization (CONFIG_INIT_STACK_ALL_ZERO), bare ones included.
+ */
+static noinline int
+devlink_health_report_decide(struct devlink_health_reporter *reporter,
+			     void *priv_ctx)
+{
+	struct devlink *devlink = reporter->devlink;
+	struct devlink_health_report_ctx rc;
+	struct devlink_health_config cfg;
+	int err = 0;
+
+	devlink_health_cfg_read(reporter, &cfg);
+	devlink_health_enter_error(reporter, &cfg, &rc);
+	devlink_health_notify(reporter);
+
+	if (!devlink_health_report_goes_on(&rc))
+		return devlink_health_report_cancel(reporter, &rc);
+	/* no instance lock when there is nothing to do under it */
+	if (!rc.want_dump && rc.verdict != DEVLINK_HEALTH_GATE_RECOVER)
+		return 0;
+
+	devl_lock(devlink);
+	if (rc.want_dump)
+		devlink_health_auto_dump(reporter, priv_ctx);
+	if (rc.verdict == DEVLINK_HEALTH_GATE_RECOVER)
+		err = devlink_health_recover(reporter, priv_ctx, NULL);
+	devl_unlock(devlink);
+	return err;
+}
+
 /**
  * devlink_health_report() - report an error detected by the driver
  * @reporter: the reporter
@@ -924,36 +981,17 @@ static void devlink_health_auto_dump(struct devlink_health_reporter *reporter,
 int devlink_health_report(struct devlink_health_reporter *reporter,
 			  const char *msg, void *priv_ctx)
 {
-	struct devlink *devlink = reporter->devlink;
-	struct devlink_health_report_ctx rc;
-	struct devlink_health_config cfg;
-	int err = 0;
-
 	might_sleep();
 	WARN_ON(!msg);
-	trace_devlink_health_report(devlink, reporter->ops->name, msg);
-	devlink_health_cfg_read(reporter, &cfg);
-	if (devlink_health_report_is_bare(reporter, &cfg)) {
-		devlink_health_word_report(reporter);
+	trace_devlink_health_report(reporter->devlink, reporter->ops->name,
+				    msg);
+	if (!devlink_health_report_is_bare(reporter))
+		return devlink_health_report_decide(reporter, priv_ctx);
+
+	devlink_health_word_report(reporter);
+	if (devlink_health_has_listeners(reporter->devlink))
 		devlink_health_notify(reporter);
-		return 0;
-	}
-	devlink_health_enter_error(reporter, &cfg, &rc);
-	devlink_health_notify(reporter);
-
-	if (!devlink_health_report_goes_on(&rc))
-		return devlink_health_report_cancel(reporter, &rc);
-	/* no instance lock when there is nothing to do under it */
-	if (!rc.want_dump && rc.verdict != DEVLINK_HEALTH_GATE_RECOVER)
-		return 0;
-
-	devl_lock(devlink);
-	if (rc.want_dump)
-		devlink_health_auto_dump(reporter, priv_ctx);
-	if (rc.verdict == DEVLINK_HEALTH_GATE_RECOVER)
-		err = devlink_health_recover(reporter, priv_ctx, NULL);
-	devl_unlock(devlink);
-	return err;
+	return 0;
 }
 EXPORT_SYMBOL_GPL(devlink_health_report);
 
