@@ -337,4 +337,12 @@ void devlink_health_deferred_flush(void);
 
 void devlink_health_notify(struct devlink_health_reporter *reporter);
 
+#if IS_ENABLED(CONFIG_KUNIT)
+/* static unless KUnit is enabled, for the devlink_health_state suite */
+int devlink_nl_health_reporter_fill(struct sk_buff *msg,
+				    struct devlink_health_reporter *reporter,
+				    enum devlink_command cmd, u32 portid,
+				    u32 seq, int flags);
+#endif
+
 #endif /* _NET_DEVLINK_HEALTH_H */

@@ -17,6 +17,7 @@
  * replaced ends it with -EAGAIN.
  */
 
+#include <kunit/visibility.h>
 #include <linux/minmax.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
@@ -31,85 +32,211 @@
 static_assert(DEVLINK_ATTR_RATE_TC_BWS == 180);
 static_assert(DEVLINK_ATTR_HEALTH_REPORTER_BURST_PERIOD == 181);
 
-static int
-devlink_nl_health_reporter_put_attrs(struct sk_buff *msg,
-				     const struct devlink_health_reporter *reporter,
-				     const struct devlink_health_reporter_snapshot *snap)
+/*
+ * Reporter messages are written attribute by attribute straight into the
+ * tail room of the skb, after one check that the whole message fits: GET
+ * lists every reporter of every instance, and each nla_put_*() is a chain
+ * of out-of-line calls with a room check of its own, which made the list
+ * slower than 6.12's. The bytes are those nla_put_*() would write, 64-bit
+ * pads included (the health_state KUnit suite compares the two).
+ */
+struct devlink_nl_attr_writer {
+	u8 *pos;
+};
+
+static void devlink_nl_w_put(struct devlink_nl_attr_writer *w, int type,
+			     const void *data, int len)
 {
-	const struct devlink_health_reporter_ops *ops = reporter->ops;
+	struct nlattr *nla = (struct nlattr *)w->pos;
 
-	if (nla_put_string(msg, DEVLINK_ATTR_HEALTH_REPORTER_NAME, ops->name) ||
-	    nla_put_u8(msg, DEVLINK_ATTR_HEALTH_REPORTER_STATE, snap->state) ||
-	    nla_put_u64_64bit(msg, DEVLINK_ATTR_HEALTH_REPORTER_ERR_COUNT,
-			      snap->error_count, DEVLINK_ATTR_PAD) ||
-	    nla_put_u64_64bit(msg, DEVLINK_ATTR_HEALTH_REPORTER_RECOVER_COUNT,
-			      snap->recovery_count, DEVLINK_ATTR_PAD))
-		return -EMSGSIZE;
-
-	if (ops->recover &&
-	    (nla_put_u64_64bit(msg, DEVLINK_ATTR_HEALTH_REPORTER_GRACEFUL_PERIOD,
-			       snap->cfg.graceful_period, DEVLINK_ATTR_PAD) ||
-	     nla_put_u64_64bit(msg, DEVLINK_ATTR_HEALTH_REPORTER_BURST_PERIOD,
-			       snap->cfg.burst_period, DEVLINK_ATTR_PAD) ||
-	     nla_put_u8(msg, DEVLINK_ATTR_HEALTH_REPORTER_AUTO_RECOVER,
-			snap->cfg.auto_recover)))
-		return -EMSGSIZE;
-
-	if (snap->dump_stored &&
-	    (nla_put_u64_64bit(msg, DEVLINK_ATTR_HEALTH_REPORTER_DUMP_TS,
-			       jiffies_to_msecs(snap->dump_ts),
-			       DEVLINK_ATTR_PAD) ||
-	     nla_put_u64_64bit(msg, DEVLINK_ATTR_HEALTH_REPORTER_DUMP_TS_NS,
-			       snap->dump_real_ts, DEVLINK_ATTR_PAD)))
-		return -EMSGSIZE;
-
-	if (ops->dump &&
-	    nla_put_u8(msg, DEVLINK_ATTR_HEALTH_REPORTER_AUTO_DUMP,
-		       snap->cfg.auto_dump))
-		return -EMSGSIZE;
-
-	return 0;
+	nla->nla_type = type;
+	nla->nla_len = nla_attr_size(len);
+	memcpy(nla_data(nla), data, len);
+	memset((u8 *)nla_data(nla) + len, 0, nla_padlen(len));
+	w->pos += nla_total_size(len);
 }
 
-/* One reporter message, from a snapshot so that no field is torn. */
-static int
+static void devlink_nl_w_put_u8(struct devlink_nl_attr_writer *w, int type,
+				u8 value)
+{
+	devlink_nl_w_put(w, type, &value, sizeof(value));
+}
+
+static void devlink_nl_w_put_u32(struct devlink_nl_attr_writer *w, int type,
+				 u32 value)
+{
+	devlink_nl_w_put(w, type, &value, sizeof(value));
+}
+
+/*
+ * Like nla_put_u64_64bit(): an empty pad first if the payload would be
+ * misaligned on an architecture that cares.
+ */
+static void devlink_nl_w_put_u64(struct devlink_nl_attr_writer *w, int type,
+				 u64 value)
+{
+	if (!IS_ENABLED(CONFIG_HAVE_EFFICIENT_UNALIGNED_ACCESS) &&
+	    IS_ALIGNED((unsigned long)w->pos, 8)) {
+		struct nlattr *pad = (struct nlattr *)w->pos;
+
+		pad->nla_type = DEVLINK_ATTR_PAD;
+		pad->nla_len = NLA_HDRLEN;
+		w->pos += NLA_HDRLEN;
+	}
+	devlink_nl_w_put(w, type, &value, sizeof(value));
+}
+
+/* Like nla_nest_start_noflag(); the length is set by the matching end. */
+static struct nlattr *devlink_nl_w_nest_start(struct devlink_nl_attr_writer *w,
+					      int type)
+{
+	struct nlattr *nest = (struct nlattr *)w->pos;
+
+	nest->nla_type = type;
+	w->pos += NLA_HDRLEN;
+	return nest;
+}
+
+static void devlink_nl_w_nest_end(struct devlink_nl_attr_writer *w,
+				  struct nlattr *nest)
+{
+	nest->nla_len = w->pos - (u8 *)nest;
+}
+
+/**
+ * struct devlink_nl_health_msg - what a reporter message says
+ * @bus_name: instance handle, as devlink_nl_put_handle() puts it ...
+ * @dev_name: ... with its device name
+ * @name: reporter name
+ * @bus_len: strlen(@bus_name) + 1
+ * @dev_len: strlen(@dev_name) + 1
+ * @name_len: strlen(@name) + 1
+ * @port: the reporter's port, or NULL
+ * @ops: the reporter's ops: which attributes apply
+ * @snap: the reporter's state
+ */
+struct devlink_nl_health_msg {
+	const char *bus_name;
+	const char *dev_name;
+	const char *name;
+	int bus_len;
+	int dev_len;
+	int name_len;
+	const struct devlink_port *port;
+	const struct devlink_health_reporter_ops *ops;
+	struct devlink_health_reporter_snapshot snap;
+};
+
+/* Bytes the attributes of @m take, pads included: the room to check. */
+static int devlink_nl_health_msg_size(const struct devlink_nl_health_msg *m)
+{
+	const int u64_size = nla_total_size_64bit(sizeof(u64));
+	int size;
+
+	size = nla_total_size(m->bus_len) + nla_total_size(m->dev_len) +
+	       nla_total_size(0) +			/* the nest */
+	       nla_total_size(m->name_len) + nla_total_size(sizeof(u8)) +
+	       2 * u64_size;
+	if (m->port)
+		size += nla_total_size(sizeof(u32));
+	if (m->ops->recover)
+		size += 2 * u64_size + nla_total_size(sizeof(u8));
+	if (m->snap.dump_stored)
+		size += 2 * u64_size;
+	if (m->ops->dump)
+		size += nla_total_size(sizeof(u8));
+	return size;
+}
+
+/* The attributes of @m, in 6.12's order; the room is there. */
+static void devlink_nl_health_msg_write(struct devlink_nl_attr_writer *w,
+					const struct devlink_nl_health_msg *m)
+{
+	const struct devlink_health_reporter_snapshot *snap = &m->snap;
+	struct nlattr *nest;
+
+	devlink_nl_w_put(w, DEVLINK_ATTR_BUS_NAME, m->bus_name, m->bus_len);
+	devlink_nl_w_put(w, DEVLINK_ATTR_DEV_NAME, m->dev_name, m->dev_len);
+	if (m->port)
+		devlink_nl_w_put_u32(w, DEVLINK_ATTR_PORT_INDEX, m->port->index);
+
+	nest = devlink_nl_w_nest_start(w, DEVLINK_ATTR_HEALTH_REPORTER);
+	devlink_nl_w_put(w, DEVLINK_ATTR_HEALTH_REPORTER_NAME, m->name,
+			 m->name_len);
+	devlink_nl_w_put_u8(w, DEVLINK_ATTR_HEALTH_REPORTER_STATE, snap->state);
+	devlink_nl_w_put_u64(w, DEVLINK_ATTR_HEALTH_REPORTER_ERR_COUNT,
+			     snap->error_count);
+	devlink_nl_w_put_u64(w, DEVLINK_ATTR_HEALTH_REPORTER_RECOVER_COUNT,
+			     snap->recovery_count);
+	if (m->ops->recover) {
+		devlink_nl_w_put_u64(w, DEVLINK_ATTR_HEALTH_REPORTER_GRACEFUL_PERIOD,
+				     snap->cfg.graceful_period);
+		devlink_nl_w_put_u64(w, DEVLINK_ATTR_HEALTH_REPORTER_BURST_PERIOD,
+				     snap->cfg.burst_period);
+		devlink_nl_w_put_u8(w, DEVLINK_ATTR_HEALTH_REPORTER_AUTO_RECOVER,
+				    snap->cfg.auto_recover);
+	}
+	if (snap->dump_stored) {
+		devlink_nl_w_put_u64(w, DEVLINK_ATTR_HEALTH_REPORTER_DUMP_TS,
+				     jiffies_to_msecs(snap->dump_ts));
+		devlink_nl_w_put_u64(w, DEVLINK_ATTR_HEALTH_REPORTER_DUMP_TS_NS,
+				     snap->dump_real_ts);
+	}
+	if (m->ops->dump)
+		devlink_nl_w_put_u8(w, DEVLINK_ATTR_HEALTH_REPORTER_AUTO_DUMP,
+				    snap->cfg.auto_dump);
+	devlink_nl_w_nest_end(w, nest);
+}
+
+/**
+ * devlink_nl_health_reporter_fill() - put one reporter message in @msg
+ * @msg: message being built
+ * @reporter: the reporter, from a snapshot so that no field is torn
+ * @cmd: command of the message
+ * @portid: netlink port of the destination
+ * @seq: sequence number
+ * @flags: netlink message flags
+ *
+ * Context: process context (see devlink_health_reporter_snapshot()).
+ * Return: 0, or -EMSGSIZE with @msg left as it was.
+ */
+VISIBLE_IF_KUNIT int
 devlink_nl_health_reporter_fill(struct sk_buff *msg,
 				struct devlink_health_reporter *reporter,
 				enum devlink_command cmd, u32 portid, u32 seq,
 				int flags)
 {
-	struct devlink_health_reporter_snapshot snap;
-	struct nlattr *nest;
+	struct device *dev = reporter->devlink->dev;
+	struct devlink_nl_health_msg m = {
+		.bus_name = dev->bus->name,
+		.dev_name = dev_name(dev),
+		.name = reporter->ops->name,
+		.port = reporter->devlink_port,
+		.ops = reporter->ops,
+	};
+	struct devlink_nl_attr_writer w;
 	void *hdr;
 
-	devlink_health_reporter_snapshot(reporter, &snap);
+	devlink_health_reporter_snapshot(reporter, &m.snap);
+	m.bus_len = strlen(m.bus_name) + 1;
+	m.dev_len = strlen(m.dev_name) + 1;
+	m.name_len = strlen(m.name) + 1;
 
 	hdr = genlmsg_put(msg, portid, seq, &devlink_nl_family, flags, cmd);
 	if (!hdr)
 		return -EMSGSIZE;
-	if (devlink_nl_put_handle(msg, reporter->devlink))
-		goto cancel_msg;
-	if (reporter->devlink_port &&
-	    nla_put_u32(msg, DEVLINK_ATTR_PORT_INDEX,
-			reporter->devlink_port->index))
-		goto cancel_msg;
+	if (skb_tailroom(msg) < devlink_nl_health_msg_size(&m)) {
+		genlmsg_cancel(msg, hdr);
+		return -EMSGSIZE;
+	}
 
-	nest = nla_nest_start_noflag(msg, DEVLINK_ATTR_HEALTH_REPORTER);
-	if (!nest)
-		goto cancel_msg;
-	if (devlink_nl_health_reporter_put_attrs(msg, reporter, &snap))
-		goto cancel_nest;
-	nla_nest_end(msg, nest);
-
+	w.pos = skb_tail_pointer(msg);
+	devlink_nl_health_msg_write(&w, &m);
+	__skb_put(msg, w.pos - skb_tail_pointer(msg));
 	genlmsg_end(msg, hdr);
 	return 0;
-
-cancel_nest:
-	nla_nest_cancel(msg, nest);
-cancel_msg:
-	genlmsg_cancel(msg, hdr);
-	return -EMSGSIZE;
 }
+EXPORT_SYMBOL_IF_KUNIT(devlink_nl_health_reporter_fill);
 
 /**
  * devlink_health_notify() - tell listeners about a reporter's new state

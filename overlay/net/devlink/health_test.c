@@ -22,9 +22,12 @@
 #include <linux/ktime.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
+#include <linux/skbuff.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <net/devlink.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
 
 #include "devl_internal.h"
 #include "health.h"
@@ -720,29 +723,51 @@ static void health_state_port_unregister(void *port)
 	devlink_port_unregister(port);
 }
 
-static void health_state_port_reporters_are_separate(struct kunit *test)
+/* A port of the fake instance, unregistered by the test's cleanup. */
+static struct devlink_port *health_state_port(struct kunit *test,
+					      unsigned int index)
 {
 	struct health_state_fake *fake = test->priv;
-	struct devlink_health_reporter *inst, *prep, *dup;
 	struct devlink_port *port;
 	int err;
 
 	port = kunit_kzalloc(test, sizeof(*port), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, port);
-	err = devlink_port_register(fake->devlink, port, 7);
+	err = devlink_port_register(fake->devlink, port, index);
 	KUNIT_ASSERT_EQ(test, err, 0);
 	err = kunit_add_action_or_reset(test, health_state_port_unregister,
 					port);
 	KUNIT_ASSERT_EQ(test, err, 0);
+	return port;
+}
 
+/* A reporter on @port, destroyed by the test's cleanup. */
+static struct devlink_health_reporter *
+health_state_port_reporter(struct kunit *test, struct devlink_port *port,
+			   const struct devlink_health_reporter_ops *ops)
+{
+	struct devlink_health_reporter *reporter;
+	int err;
+
+	reporter = devlink_port_health_reporter_create(port, ops, 0,
+						       test->priv);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, reporter);
+	err = kunit_add_action_or_reset(test, health_state_reporter_destroy,
+					reporter);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	return reporter;
+}
+
+static void health_state_port_reporters_are_separate(struct kunit *test)
+{
+	struct health_state_fake *fake = test->priv;
+	struct devlink_health_reporter *inst, *prep, *dup;
+	struct devlink_port *port;
+
+	port = health_state_port(test, 7);
 	inst = health_state_reporter(test, &health_state_bare_ops, 0);
 	/* the same name on a port is another reporter */
-	prep = devlink_port_health_reporter_create(port, &health_state_bare_ops,
-						   0, fake);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, prep);
-	err = kunit_add_action_or_reset(test, health_state_reporter_destroy,
-					prep);
-	KUNIT_ASSERT_EQ(test, err, 0);
+	prep = health_state_port_reporter(test, port, &health_state_bare_ops);
 	dup = devlink_port_health_reporter_create(port, &health_state_bare_ops,
 						  0, fake);
 	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(dup), -EEXIST);
@@ -1143,6 +1168,175 @@ static void health_state_report_lock_free(struct kunit *test)
 			c->store_dump ? 2 : 1);
 }
 
+/* ----- the reporter message, as GET and notifications send it ----- */
+
+/**
+ * struct health_msg_case - one reporter message to encode
+ * @desc: case name
+ * @ops: reporter ops: which attributes the message has
+ * @port_index: put the reporter on a port of this index, if not 0
+ * @reports: reports made before encoding, with auto-recover off
+ * @auto_dump: auto-dump on while reporting, so the message has dump times
+ * @grace: grace period, in ms
+ * @burst: burst period, in ms
+ */
+struct health_msg_case {
+	const char *desc;
+	const struct devlink_health_reporter_ops *ops;
+	unsigned int port_index;
+	unsigned int reports;
+	bool auto_dump;
+	u64 grace;
+	u64 burst;
+};
+
+static const struct health_msg_case health_msg_cases[] = {
+	{ "bare, healthy", &health_state_bare_ops },
+	{ "bare, in error", &health_state_bare_ops, .reports = 3 },
+	{ "bare, on a port", &health_state_bare_ops, .port_index = 0x10203,
+	  .reports = 1 },
+	{ "recover, periods", &health_state_recover_ops, .reports = 2,
+	  .grace = 0x123456789aULL, .burst = 500 },
+	{ "dump, stored", &health_state_dump_ops, .reports = 1,
+	  .auto_dump = true },
+	{ "full, on a port, dump stored", &health_state_full_ops,
+	  .port_index = 3, .reports = 5, .auto_dump = true, .grace = 1000 },
+};
+
+KUNIT_ARRAY_PARAM_DESC(health_msg, health_msg_cases, desc);
+
+/*
+ * The message @reporter's state makes, encoded with the generic netlink
+ * helpers in the order of 6.12's devlink_nl_health_reporter_fill(): what
+ * the core's own writer must produce, byte for byte.
+ */
+static int health_msg_reference(struct sk_buff *msg,
+				struct devlink_health_reporter *reporter)
+{
+	struct devlink_health_reporter_snapshot snap;
+	const struct devlink_health_reporter_ops *ops = reporter->ops;
+	struct nlattr *nest;
+	void *hdr;
+
+	devlink_health_reporter_snapshot(reporter, &snap);
+	hdr = genlmsg_put(msg, 0, 0, &devlink_nl_family, 0,
+			  DEVLINK_CMD_HEALTH_REPORTER_GET);
+	if (!hdr || devlink_nl_put_handle(msg, reporter->devlink))
+		return -EMSGSIZE;
+	if (reporter->devlink_port &&
+	    nla_put_u32(msg, DEVLINK_ATTR_PORT_INDEX,
+			reporter->devlink_port->index))
+		return -EMSGSIZE;
+	nest = nla_nest_start_noflag(msg, DEVLINK_ATTR_HEALTH_REPORTER);
+	if (!nest ||
+	    nla_put_string(msg, DEVLINK_ATTR_HEALTH_REPORTER_NAME, ops->name) ||
+	    nla_put_u8(msg, DEVLINK_ATTR_HEALTH_REPORTER_STATE, snap.state) ||
+	    nla_put_u64_64bit(msg, DEVLINK_ATTR_HEALTH_REPORTER_ERR_COUNT,
+			      snap.error_count, DEVLINK_ATTR_PAD) ||
+	    nla_put_u64_64bit(msg, DEVLINK_ATTR_HEALTH_REPORTER_RECOVER_COUNT,
+			      snap.recovery_count, DEVLINK_ATTR_PAD))
+		return -EMSGSIZE;
+	if (ops->recover &&
+	    (nla_put_u64_64bit(msg, DEVLINK_ATTR_HEALTH_REPORTER_GRACEFUL_PERIOD,
+			       snap.cfg.graceful_period, DEVLINK_ATTR_PAD) ||
+	     nla_put_u64_64bit(msg, DEVLINK_ATTR_HEALTH_REPORTER_BURST_PERIOD,
+			       snap.cfg.burst_period, DEVLINK_ATTR_PAD) ||
+	     nla_put_u8(msg, DEVLINK_ATTR_HEALTH_REPORTER_AUTO_RECOVER,
+			snap.cfg.auto_recover)))
+		return -EMSGSIZE;
+	if (snap.dump_stored &&
+	    (nla_put_u64_64bit(msg, DEVLINK_ATTR_HEALTH_REPORTER_DUMP_TS,
+			       jiffies_to_msecs(snap.dump_ts),
+			       DEVLINK_ATTR_PAD) ||
+	     nla_put_u64_64bit(msg, DEVLINK_ATTR_HEALTH_REPORTER_DUMP_TS_NS,
+			       snap.dump_real_ts, DEVLINK_ATTR_PAD)))
+		return -EMSGSIZE;
+	if (ops->dump &&
+	    nla_put_u8(msg, DEVLINK_ATTR_HEALTH_REPORTER_AUTO_DUMP,
+		       snap.cfg.auto_dump))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	return 0;
+}
+
+static void health_msg_skb_free(void *skb)
+{
+	kfree_skb(skb);
+}
+
+/*
+ * An skb of exactly @room bytes of tail room, filled with a poison that
+ * the writer must overwrite, padding included.
+ */
+static struct sk_buff *health_msg_skb(struct kunit *test, unsigned int room)
+{
+	struct sk_buff *skb;
+	int err;
+
+	skb = alloc_skb(room + 64, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	err = kunit_add_action_or_reset(test, health_msg_skb_free, skb);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	skb_reserve(skb, skb_tailroom(skb) - room);
+	memset(skb->data, 0xa5, room);
+	return skb;
+}
+
+static struct devlink_health_reporter *
+health_msg_reporter(struct kunit *test, const struct health_msg_case *c)
+{
+	struct devlink_health_reporter *reporter;
+	unsigned int i;
+
+	if (c->port_index)
+		reporter = health_state_port_reporter(test,
+						      health_state_port(test, c->port_index),
+						      c->ops);
+	else
+		reporter = health_state_reporter(test, c->ops, 0);
+	health_state_config(reporter, false, c->auto_dump);
+	if (c->ops->recover)
+		health_state_periods(reporter, c->grace, c->burst);
+	for (i = 0; i < c->reports; i++)
+		devlink_health_report(reporter, "encode me", NULL);
+	return reporter;
+}
+
+/*
+ * The core writes a reporter message straight into the skb: same bytes as
+ * the generic helpers, and a message that does not fit is refused whole,
+ * however little room is missing.
+ */
+static void health_msg_matches_generic_encoding(struct kunit *test)
+{
+	const struct health_msg_case *c = test->param_value;
+	struct devlink_health_reporter *reporter;
+	struct sk_buff *ref, *msg;
+	int err;
+
+	reporter = health_msg_reporter(test, c);
+	ref = health_msg_skb(test, NLMSG_DEFAULT_SIZE);
+	KUNIT_ASSERT_EQ(test, health_msg_reference(ref, reporter), 0);
+
+	/* exactly the room it needs */
+	msg = health_msg_skb(test, ref->len);
+	err = devlink_nl_health_reporter_fill(msg, reporter,
+					      DEVLINK_CMD_HEALTH_REPORTER_GET,
+					      0, 0, 0);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	KUNIT_ASSERT_EQ(test, msg->len, ref->len);
+	KUNIT_EXPECT_MEMEQ(test, msg->data, ref->data, ref->len);
+
+	/* one byte short: nothing written */
+	msg = health_msg_skb(test, ref->len - 1);
+	err = devlink_nl_health_reporter_fill(msg, reporter,
+					      DEVLINK_CMD_HEALTH_REPORTER_GET,
+					      0, 0, 0);
+	KUNIT_EXPECT_EQ(test, err, -EMSGSIZE);
+	KUNIT_EXPECT_EQ(test, msg->len, 0);
+}
+
 static struct kunit_case health_state_cases[] = {
 	KUNIT_CASE_PARAM(health_gate_decides, health_gate_gen_params),
 	KUNIT_CASE(health_state_defaults_follow_ops),
@@ -1162,6 +1356,8 @@ static struct kunit_case health_state_cases[] = {
 	KUNIT_CASE(health_state_cancelled_report_takes_no_dump),
 	KUNIT_CASE(health_state_ids_follow_list_order),
 	KUNIT_CASE(health_state_port_reporters_are_separate),
+	KUNIT_CASE_PARAM(health_msg_matches_generic_encoding,
+			 health_msg_gen_params),
 	KUNIT_CASE(health_state_burst_window_on_fake_clock),
 	KUNIT_CASE(health_state_recovery_done_in_burst),
 	KUNIT_CASE(health_state_nowait_from_atomic),
