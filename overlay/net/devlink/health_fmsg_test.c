@@ -876,6 +876,31 @@ static void devlink_fmsg_test_binary_chunking(struct kunit *test)
 	KUNIT_EXPECT_MEMEQ(test, back, blob, c->len);
 }
 
+/*
+ * A stored binary dump is memory a driver leaves on the reporter: its
+ * pieces of ~3.7 KiB must pack into the chunks with little unused tail.
+ * 6.12 takes a 4 KiB slab object per piece, 9% over the payload; ours
+ * must stay under 4% (16 KiB chunks would waste 8%).
+ */
+static void devlink_fmsg_test_binary_memory(struct kunit *test)
+{
+	const u32 blob_len = 4U << 20;
+	struct devlink_fmsg *fmsg = fmsg_test_alloc(test);
+	u8 *blob = fmsg_test_pattern(test, blob_len);
+	size_t len, mem;
+
+	devlink_fmsg_obj_nest_start(fmsg);
+	devlink_fmsg_binary_pair_put(fmsg, "bin", blob, blob_len);
+	devlink_fmsg_obj_nest_end(fmsg);
+	KUNIT_ASSERT_EQ(test, 0, devlink_fmsg_finish(fmsg));
+
+	len = devlink_fmsg_len(fmsg);
+	mem = devlink_fmsg_mem(fmsg);
+	KUNIT_EXPECT_GT(test, len, blob_len);
+	KUNIT_EXPECT_LE_MSG(test, mem, len + len / 25,
+			    "%zu bytes held for %zu encoded", mem, len);
+}
+
 /* ----- size limit ----- */
 
 /* PAIR_START + NAME "a" + ARR_NEST_START, then 16 bytes per u32, 2 ends */
@@ -1250,6 +1275,7 @@ static struct kunit_case devlink_fmsg_test_cases[] = {
 	KUNIT_CASE_PARAM(devlink_fmsg_test_nesting, fmsg_test_nest_gen_params),
 	KUNIT_CASE_PARAM(devlink_fmsg_test_error_latched,
 			 fmsg_test_latch_gen_params),
+	KUNIT_CASE(devlink_fmsg_test_binary_memory),
 	KUNIT_CASE_PARAM(devlink_fmsg_test_binary_chunking,
 			 fmsg_test_binary_gen_params),
 	KUNIT_CASE_PARAM(devlink_fmsg_test_size_limit,
