@@ -308,16 +308,20 @@ static bool devlink_health_report_is_bare(const struct devlink_health_reporter *
 }
 
 /*
- * Does anybody listen to the instance's notifications? The question
- * devlink_health_notify() asks first, inline and without the out-of-line
- * devlink_net(): on a bare report without listeners, the common case, the
- * calls to ask it would cost as much as the rest of the report.
+ * Tell listeners about @reporter's new state, asking first, inline and
+ * without the out-of-line devlink_net(), whether anybody listens: the
+ * question devlink_health_notify() asks too, but on a report without
+ * listeners, the common case, the calls to ask it there cost as much as
+ * the rest of a bare report. Always inline for the same reason: the
+ * compiler would otherwise keep one out-of-line copy for its callers.
  */
-static bool devlink_health_has_listeners(const struct devlink *devlink)
+static __always_inline void
+devlink_health_notify_if_listened(struct devlink_health_reporter *reporter)
 {
-	return genl_has_listeners(&devlink_nl_family,
-				  read_pnet(&devlink->_net),
-				  DEVLINK_MCGRP_CONFIG);
+	if (genl_has_listeners(&devlink_nl_family,
+			       read_pnet(&reporter->devlink->_net),
+			       DEVLINK_MCGRP_CONFIG))
+		devlink_health_notify(reporter);
 }
 
 /*
@@ -844,7 +848,7 @@ int devlink_health_recover(struct devlink_health_reporter *reporter,
 		return err;
 
 	devlink_health_recovered(reporter);
-	devlink_health_notify(reporter);
+	devlink_health_notify_if_listened(reporter);
 	return 0;
 }
 
@@ -936,7 +940,7 @@ devlink_health_report_decide(struct devlink_health_reporter *reporter,
 
 	devlink_health_cfg_read(reporter, &cfg);
 	devlink_health_enter_error(reporter, &cfg, &rc);
-	devlink_health_notify(reporter);
+	devlink_health_notify_if_listened(reporter);
 
 	if (!devlink_health_report_goes_on(&rc))
 		return devlink_health_report_cancel(reporter, &rc);
@@ -989,8 +993,7 @@ int devlink_health_report(struct devlink_health_reporter *reporter,
 		return devlink_health_report_decide(reporter, priv_ctx);
 
 	devlink_health_word_report(reporter);
-	if (devlink_health_has_listeners(reporter->devlink))
-		devlink_health_notify(reporter);
+	devlink_health_notify_if_listened(reporter);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(devlink_health_report);
@@ -1099,7 +1102,7 @@ static void devlink_health_deferred_run(struct devlink_health_reporter *reporter
 	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
 
 	if (todo & DEVLINK_HEALTH_DEFER_NOTIFY)
-		devlink_health_notify(reporter);
+		devlink_health_notify_if_listened(reporter);
 	if (todo & DEVLINK_HEALTH_DEFER_DUMP)
 		devlink_health_auto_dump(reporter, NULL);
 	if (todo & DEVLINK_HEALTH_DEFER_RECOVER) {
@@ -1157,6 +1160,13 @@ devlink_health_reporter_state_update(struct devlink_health_reporter *reporter,
 		    state != DEVLINK_HEALTH_REPORTER_STATE_ERROR))
 		return;
 
+	/*
+	 * Already there: a plain read decides, as it would have had it come
+	 * just before a racing change; drivers that call this after every
+	 * poll of their device pay no atomic for it.
+	 */
+	if (devlink_health_state_get(reporter) == state)
+		return;
 	/* one atomic change of bit 0: nothing else moves with it */
 	old = devlink_health_word_set_state(reporter, state);
 	if (old == state)
@@ -1164,6 +1174,6 @@ devlink_health_reporter_state_update(struct devlink_health_reporter *reporter,
 
 	trace_devlink_health_reporter_state_update(reporter->devlink,
 						   reporter->ops->name, state);
-	devlink_health_notify(reporter);
+	devlink_health_notify_if_listened(reporter);
 }
 EXPORT_SYMBOL_GPL(devlink_health_reporter_state_update);
