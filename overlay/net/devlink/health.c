@@ -308,20 +308,20 @@ static bool devlink_health_report_is_bare(const struct devlink_health_reporter *
 }
 
 /*
- * Tell listeners about @reporter's new state, asking first, inline and
- * without the out-of-line devlink_net(), whether anybody listens: the
- * question devlink_health_notify() asks too, but on a report without
- * listeners, the common case, the calls to ask it there cost as much as
- * the rest of a bare report. Always inline for the same reason: the
- * compiler would otherwise keep one out-of-line copy for its callers.
+ * Tell listeners about @reporter's new state. Whether anybody listens is
+ * asked here, inline and without the out-of-line devlink_net() that
+ * devlink_nl_notify_need() calls: on a report without listeners, the
+ * common case, the calls to ask it would cost as much as the rest of a
+ * bare report. Always inline for the same reason: the compiler would
+ * otherwise keep one out-of-line copy for its callers.
  */
 static __always_inline void
-devlink_health_notify_if_listened(struct devlink_health_reporter *reporter)
+devlink_health_notify(struct devlink_health_reporter *reporter)
 {
 	if (genl_has_listeners(&devlink_nl_family,
 			       read_pnet(&reporter->devlink->_net),
 			       DEVLINK_MCGRP_CONFIG))
-		devlink_health_notify(reporter);
+		devlink_health_notify_send(reporter);
 }
 
 /*
@@ -848,7 +848,7 @@ int devlink_health_recover(struct devlink_health_reporter *reporter,
 		return err;
 
 	devlink_health_recovered(reporter);
-	devlink_health_notify_if_listened(reporter);
+	devlink_health_notify(reporter);
 	return 0;
 }
 
@@ -940,7 +940,7 @@ devlink_health_report_decide(struct devlink_health_reporter *reporter,
 
 	devlink_health_cfg_read(reporter, &cfg);
 	devlink_health_enter_error(reporter, &cfg, &rc);
-	devlink_health_notify_if_listened(reporter);
+	devlink_health_notify(reporter);
 
 	if (!devlink_health_report_goes_on(&rc))
 		return devlink_health_report_cancel(reporter, &rc);
@@ -993,7 +993,7 @@ int devlink_health_report(struct devlink_health_reporter *reporter,
 		return devlink_health_report_decide(reporter, priv_ctx);
 
 	devlink_health_word_report(reporter);
-	devlink_health_notify_if_listened(reporter);
+	devlink_health_notify(reporter);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(devlink_health_report);
@@ -1102,7 +1102,7 @@ static void devlink_health_deferred_run(struct devlink_health_reporter *reporter
 	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
 
 	if (todo & DEVLINK_HEALTH_DEFER_NOTIFY)
-		devlink_health_notify_if_listened(reporter);
+		devlink_health_notify(reporter);
 	if (todo & DEVLINK_HEALTH_DEFER_DUMP)
 		devlink_health_auto_dump(reporter, NULL);
 	if (todo & DEVLINK_HEALTH_DEFER_RECOVER) {
@@ -1174,6 +1174,6 @@ devlink_health_reporter_state_update(struct devlink_health_reporter *reporter,
 
 	trace_devlink_health_reporter_state_update(reporter->devlink,
 						   reporter->ops->name, state);
-	devlink_health_notify_if_listened(reporter);
+	devlink_health_notify(reporter);
 }
 EXPORT_SYMBOL_GPL(devlink_health_reporter_state_update);

@@ -199,40 +199,13 @@ static void devlink_fmsg_commit(struct devlink_fmsg *fmsg, u32 len)
 
 /* ----- encoding ----- */
 
-/*
- * Encode one attribute at @p the way nla_put() does, padding zeroed.
- * Returns the bytes used.
- */
-static u32 devlink_fmsg_enc_attr(u8 *p, u16 type, const void *data, u16 len)
-{
-	struct nlattr *nla = (struct nlattr *)p;
-
-	nla->nla_len = nla_attr_size(len);
-	nla->nla_type = type;
-	if (len)
-		memcpy(nla_data(nla), data, len);
-	memset((u8 *)nla_data(nla) + len, 0, nla_padlen(len));
-	return nla_total_size(len);
-}
-
-/*
- * Whether a u64 attribute written at @at takes a DEVLINK_ATTR_PAD first:
- * the rule of nla_need_padding_for_64bit(), applied to any address, so the
- * stored encoding and the re-encoding in devlink_fmsg_fill() agree with it.
- */
-static bool devlink_fmsg_need_pad(const void *at)
-{
-	return !IS_ENABLED(CONFIG_HAVE_EFFICIENT_UNALIGNED_ACCESS) &&
-	       IS_ALIGNED((unsigned long)at, 8);
-}
-
 static void devlink_fmsg_put_flag(struct devlink_fmsg *fmsg, u16 type)
 {
 	u8 *p;
 
 	p = devlink_fmsg_reserve(fmsg, nla_total_size(0));
 	if (p)
-		devlink_fmsg_commit(fmsg, devlink_fmsg_enc_attr(p, type, NULL, 0));
+		devlink_fmsg_commit(fmsg, devlink_health_nla_encode(p, type, NULL, 0));
 }
 
 static void devlink_fmsg_put_name(struct devlink_fmsg *fmsg, const char *name,
@@ -243,8 +216,9 @@ static void devlink_fmsg_put_name(struct devlink_fmsg *fmsg, const char *name,
 	p = devlink_fmsg_reserve(fmsg, nla_total_size(len));
 	if (p)
 		devlink_fmsg_commit(fmsg,
-				    devlink_fmsg_enc_attr(p, DEVLINK_ATTR_FMSG_OBJ_NAME,
-							  name, len));
+				    devlink_health_nla_encode(p,
+							      DEVLINK_ATTR_FMSG_OBJ_NAME,
+							      name, len));
 }
 
 /* A value: its type and data attributes, one unit, in one chunk. */
@@ -268,12 +242,13 @@ static void devlink_fmsg_put_value(struct devlink_fmsg *fmsg, u8 nla_type,
 	if (!p)
 		return;
 
-	pos = devlink_fmsg_enc_attr(p, DEVLINK_ATTR_FMSG_OBJ_VALUE_TYPE,
-				    &nla_type, sizeof(nla_type));
-	if (nla_type == NLA_U64 && devlink_fmsg_need_pad(p + pos))
-		pos += devlink_fmsg_enc_attr(p + pos, DEVLINK_ATTR_PAD, NULL, 0);
-	pos += devlink_fmsg_enc_attr(p + pos, DEVLINK_ATTR_FMSG_OBJ_VALUE_DATA,
-				     data, len);
+	pos = devlink_health_nla_encode(p, DEVLINK_ATTR_FMSG_OBJ_VALUE_TYPE,
+					&nla_type, sizeof(nla_type));
+	if (nla_type == NLA_U64 && devlink_health_nla_need_pad(p + pos))
+		pos += devlink_health_nla_encode(p + pos, DEVLINK_ATTR_PAD, NULL, 0);
+	pos += devlink_health_nla_encode(p + pos,
+					 DEVLINK_ATTR_FMSG_OBJ_VALUE_DATA,
+					 data, len);
 	devlink_fmsg_commit(fmsg, pos);
 }
 
@@ -837,7 +812,7 @@ static u32 devlink_fmsg_run_len(const u8 *src, u32 avail, u32 room,
 	 * aligned both in chunks and in the skb: either all stored pads of
 	 * the run are right at @dst, or none is.
 	 */
-	pads_match = devlink_fmsg_need_pad(src) == devlink_fmsg_need_pad(dst);
+	pads_match = devlink_health_nla_need_pad(src) == devlink_health_nla_need_pad(dst);
 
 	/* Common case: the rest of the chunk goes out in one copy. */
 	if (avail <= room && pads_match)
@@ -868,7 +843,7 @@ static int devlink_fmsg_emit_u64(const u8 *src, struct sk_buff *skb, u32 room,
 	/* The data attribute ends the unit; a u64 attribute is 12 bytes. */
 	data = (const struct nlattr *)(src + len - nla_total_size(sizeof(u64)));
 	need = nla_total_size(sizeof(u8)) + nla_total_size(sizeof(u64));
-	if (devlink_fmsg_need_pad(skb_tail_pointer(skb)))
+	if (devlink_health_nla_need_pad(skb_tail_pointer(skb)))
 		need += nla_total_size(0);
 	if (need > room)
 		return -EMSGSIZE;
@@ -913,8 +888,8 @@ static int devlink_fmsg_emit_chunk(const struct devlink_fmsg_chunk *chunk,
 
 		/* Either the next item does not fit, or it is a u64 to re-pad. */
 		if (!devlink_fmsg_item_is_u64(src) ||
-		    devlink_fmsg_need_pad(src) ==
-		    devlink_fmsg_need_pad(skb_tail_pointer(skb)))
+		    devlink_health_nla_need_pad(src) ==
+		    devlink_health_nla_need_pad(skb_tail_pointer(skb)))
 			return -EMSGSIZE;
 		err = devlink_fmsg_emit_u64(src, skb, room, &run);
 		if (err)

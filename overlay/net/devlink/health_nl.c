@@ -47,13 +47,7 @@ struct devlink_nl_attr_writer {
 static void devlink_nl_w_put(struct devlink_nl_attr_writer *w, int type,
 			     const void *data, int len)
 {
-	struct nlattr *nla = (struct nlattr *)w->pos;
-
-	nla->nla_type = type;
-	nla->nla_len = nla_attr_size(len);
-	memcpy(nla_data(nla), data, len);
-	memset((u8 *)nla_data(nla) + len, 0, nla_padlen(len));
-	w->pos += nla_total_size(len);
+	w->pos += devlink_health_nla_encode(w->pos, type, data, len);
 }
 
 static void devlink_nl_w_put_u8(struct devlink_nl_attr_writer *w, int type,
@@ -75,14 +69,8 @@ static void devlink_nl_w_put_u32(struct devlink_nl_attr_writer *w, int type,
 static void devlink_nl_w_put_u64(struct devlink_nl_attr_writer *w, int type,
 				 u64 value)
 {
-	if (!IS_ENABLED(CONFIG_HAVE_EFFICIENT_UNALIGNED_ACCESS) &&
-	    IS_ALIGNED((unsigned long)w->pos, 8)) {
-		struct nlattr *pad = (struct nlattr *)w->pos;
-
-		pad->nla_type = DEVLINK_ATTR_PAD;
-		pad->nla_len = NLA_HDRLEN;
-		w->pos += NLA_HDRLEN;
-	}
+	if (devlink_health_nla_need_pad(w->pos))
+		devlink_nl_w_put(w, DEVLINK_ATTR_PAD, NULL, 0);
 	devlink_nl_w_put(w, type, &value, sizeof(value));
 }
 
@@ -107,10 +95,9 @@ static void devlink_nl_w_nest_end(struct devlink_nl_attr_writer *w,
  * struct devlink_nl_health_msg - what a reporter message says
  * @bus_name: instance handle, as devlink_nl_put_handle() puts it ...
  * @dev_name: ... with its device name
- * @name: reporter name
  * @bus_len: strlen(@bus_name) + 1
  * @dev_len: strlen(@dev_name) + 1
- * @name_len: strlen(@name) + 1
+ * @name_len: strlen(@ops->name) + 1
  * @port: the reporter's port, or NULL
  * @ops: the reporter's ops: which attributes apply
  * @snap: the reporter's state
@@ -118,7 +105,6 @@ static void devlink_nl_w_nest_end(struct devlink_nl_attr_writer *w,
 struct devlink_nl_health_msg {
 	const char *bus_name;
 	const char *dev_name;
-	const char *name;
 	int bus_len;
 	int dev_len;
 	int name_len;
@@ -161,7 +147,7 @@ static void devlink_nl_health_msg_write(struct devlink_nl_attr_writer *w,
 		devlink_nl_w_put_u32(w, DEVLINK_ATTR_PORT_INDEX, m->port->index);
 
 	nest = devlink_nl_w_nest_start(w, DEVLINK_ATTR_HEALTH_REPORTER);
-	devlink_nl_w_put(w, DEVLINK_ATTR_HEALTH_REPORTER_NAME, m->name,
+	devlink_nl_w_put(w, DEVLINK_ATTR_HEALTH_REPORTER_NAME, m->ops->name,
 			 m->name_len);
 	devlink_nl_w_put_u8(w, DEVLINK_ATTR_HEALTH_REPORTER_STATE, snap->state);
 	devlink_nl_w_put_u64(w, DEVLINK_ATTR_HEALTH_REPORTER_ERR_COUNT,
@@ -210,7 +196,6 @@ devlink_nl_health_reporter_fill(struct sk_buff *msg,
 	struct devlink_nl_health_msg m = {
 		.bus_name = dev->bus->name,
 		.dev_name = dev_name(dev),
-		.name = reporter->ops->name,
 		.port = reporter->devlink_port,
 		.ops = reporter->ops,
 	};
@@ -220,7 +205,7 @@ devlink_nl_health_reporter_fill(struct sk_buff *msg,
 	devlink_health_reporter_snapshot(reporter, &m.snap);
 	m.bus_len = strlen(m.bus_name) + 1;
 	m.dev_len = strlen(m.dev_name) + 1;
-	m.name_len = strlen(m.name) + 1;
+	m.name_len = strlen(m.ops->name) + 1;
 
 	hdr = genlmsg_put(msg, portid, seq, &devlink_nl_family, flags, cmd);
 	if (!hdr)
@@ -239,26 +224,28 @@ devlink_nl_health_reporter_fill(struct sk_buff *msg,
 EXPORT_SYMBOL_IF_KUNIT(devlink_nl_health_reporter_fill);
 
 /**
- * devlink_health_notify() - tell listeners about a reporter's new state
+ * devlink_health_notify_send() - tell listeners about a reporter's new state
  * @reporter: the reporter
  *
  * Sends DEVLINK_CMD_HEALTH_REPORTER_RECOVER with the reporter attributes,
- * as 6.12 does for every state change. Nothing is sent before the instance
- * is registered (user space cannot know it yet) or when nobody listens.
- * The registered test is lockless because reports do not hold the
- * instance lock; a race with unregister at worst sends one message about
- * an instance being removed, which listeners already have to handle.
+ * as 6.12 does for every state change. The caller, devlink_health_notify()
+ * in health.c, calls it only when somebody listens: that test is inline
+ * there, for reports without listeners; a listener gone since then
+ * receives nothing, like any multicast without members. Nothing is sent
+ * before the instance is registered (user space cannot know it yet). The
+ * registered test is lockless because reports do not hold the instance
+ * lock; a race with unregister at worst sends one message about an
+ * instance being removed, which listeners already have to handle.
  *
  * Context: process context, may sleep; instance lock may be held.
  */
-void devlink_health_notify(struct devlink_health_reporter *reporter)
+void devlink_health_notify_send(struct devlink_health_reporter *reporter)
 {
 	struct devlink *devlink = reporter->devlink;
 	struct devlink_obj_desc desc;
 	struct sk_buff *msg;
 
-	/* Listeners first: the cheap test, false on most reports. */
-	if (!devlink_nl_notify_need(devlink) || !__devl_is_registered(devlink))
+	if (!__devl_is_registered(devlink))
 		return;
 
 	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
