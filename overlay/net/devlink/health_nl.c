@@ -44,8 +44,15 @@ struct devlink_nl_attr_writer {
 	u8 *pos;
 };
 
-static void devlink_nl_w_put(struct devlink_nl_attr_writer *w, int type,
-			     const void *data, int len)
+/*
+ * Always inline: with the length known at each call, the copy and the
+ * padding fold into a few stores; out of line (gcc's choice otherwise) it
+ * costs a call and a variable-length copy per attribute, which took back
+ * most of what writing in place saves (GET all: 1.78 vs 1.30 ms).
+ */
+static __always_inline void
+devlink_nl_w_put(struct devlink_nl_attr_writer *w, int type, const void *data,
+		 int len)
 {
 	w->pos += devlink_health_nla_encode(w->pos, type, data, len);
 }
