@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Usage: build.sh ours|baseline debug|release [extra make targets...]
+# Usage: [SERIES_STEP=N] [BUILD_TARGETS=...] build.sh ours|baseline CFG [make args...]
 #
-# Configure (tinyconfig + config/base.config [+ config/debug.config]) and
-# build bzImage out of tree with ccache. Prints the bzImage path.
+# Configure (tinyconfig + config/base.config [+ config/CFG.config]) and
+# build bzImage (or BUILD_TARGETS) out of tree with ccache. Prints the
+# bzImage path.
 . "$(dirname "$0")/lib.sh"
 
 tree=${1:?ours or baseline}
@@ -33,8 +34,11 @@ required_options() {
 
 configure() {
 	local stamp=$out/.lab-config-stamp want
-	want=$(cat "${fragments[@]}" "$src/.lab-manifest" 2>/dev/null | md5sum)
-	want="$want $(md5sum <"$src/net/Kconfig")"
+	# Kconfig files the series or the lab touch can add options a
+	# fragment sets: configure again when one of them changes.
+	want=$( (cat "${fragments[@]}"
+		grep -E '(^|/)Kconfig[^/]*$' "$src/.lab-manifest" | sed "s#^#$src/#" |
+			xargs -r cat) | md5sum)
 	[[ -f $stamp && $(cat "$stamp") == "$want" && -f $out/.config ]] && return
 	mkdir -p "$out"
 	kmake tinyconfig >/dev/null
@@ -58,7 +62,7 @@ flock -w 3600 7 || die "$out is locked by another build"
 configure
 t0=$(date +%s.%N)
 log "building $tree-$cfg (-j$JOBS)"
-kmake -j"$JOBS" bzImage "$@" >"$out/build.log" 2>&1 ||
+kmake -j"$JOBS" ${BUILD_TARGETS:-bzImage} "$@" >"$out/build.log" 2>&1 ||
 	{ grep -E 'error|Error' "$out/build.log" | head -40; die "build of $tree-$cfg failed, see $out/build.log"; }
 log "built $tree-$cfg in $(since "$t0") s"
 echo "$out/arch/x86/boot/bzImage"

@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # `make lint`: checkpatch --strict on our files and patches, sparse (C=2)
 # and W=1 on the net/devlink and netdevsim objects, coccicheck on
-# net/devlink. Findings in upstream files we do not touch are not ours and
+# net/devlink, and the generated files the series carries checked against
+# what the kernel's generator makes of the series' spec. Findings in upstream files we do not touch are not ours and
 # are not counted; any finding in ours makes the exit code non-zero.
 . "$(dirname "$0")/lib.sh"
+. "$HARNESS/series.sh"
 
 "$HARNESS/deps.sh" >/dev/null || exit 1
 "$HARNESS/prepare-src.sh" ours >/dev/null || exit 1
@@ -71,7 +73,40 @@ coccicheck() {
 	count "coccicheck" "$report/coccicheck.txt"
 }
 
+# What `tools/net/ynl/ynl-regen.sh -f` would report on the series: after
+# each patch that changes a YNL spec or a file generated from one, every
+# file generated from that spec must be what the generator makes of it.
+generated_check() {
+	local k n spec f tree
+	local -a specs gen
+	: >"$report/generated.txt"
+	n=$(series_count)
+	mapfile -t specs < <(series_patch_files | grep '^Documentation/netlink/specs/.*\.yaml$')
+	for ((k = 1; k <= n; k++)); do
+		for spec in "${specs[@]}"; do
+			mapfile -t gen < <(ynl_kernel_outputs "$spec" | cut -f1)
+			series_patch_touches "$k" "^($(printf '%s|' "$spec" "${gen[@]}" | sed 's/|$//'))\$" ||
+				continue
+			tree=$(mktemp -d "$WORK/.lint-gen.XXXXXX")
+			series_export "$k" "$tree/series"
+			for f in "${gen[@]}"; do	# not touched by the series yet
+				[[ -e $tree/series/$f ]] || install -D "$pristine/$f" "$tree/series/$f"
+			done
+			cp -r "$tree/series" "$tree/regen"
+			ynl_generate "$tree/regen" "$spec" ||
+				echo "patch $k: the generator fails on $spec" >>"$report/generated.txt"
+			for f in "${gen[@]}"; do
+				cmp -s "$tree/series/$f" "$tree/regen/$f" ||
+					echo "patch $k: $f differs from what $spec generates" >>"$report/generated.txt"
+			done
+			rm -rf "$tree"
+		done
+	done
+	count "generated files" "$report/generated.txt"
+}
+
 checkpatch
+generated_check
 compile_checks
 coccicheck
 echo "lint: $findings finding(s) in our files (details in $report)"
