@@ -106,6 +106,7 @@ struct devlink_fmsg_cursor {
 struct devlink_fmsg *devlink_fmsg_alloc(void);
 void devlink_fmsg_free(struct devlink_fmsg *fmsg);
 int devlink_fmsg_finish(struct devlink_fmsg *fmsg);
+bool devlink_fmsg_malformed(const struct devlink_fmsg *fmsg);
 size_t devlink_fmsg_len(const struct devlink_fmsg *fmsg);
 size_t devlink_fmsg_mem(const struct devlink_fmsg *fmsg);
 bool devlink_fmsg_cursor_done(const struct devlink_fmsg *fmsg,
@@ -245,6 +246,8 @@ enum devlink_health_defer {
  *	stored dump is cleared. A reader holding a cursor into @dump_fmsg
  *	across two netlink messages compares it to detect a changed dump.
  *	Starts at 0 and never wraps, so a stored dump's generation is never 0.
+ * @fmsg_warned: the kernel log was told about a malformed fmsg from the
+ *	dump or diagnose op; under the instance lock, which both run under
  */
 struct devlink_health_reporter {
 	struct list_head list;
@@ -274,6 +277,8 @@ struct devlink_health_reporter {
 	unsigned long dump_ts;
 	u64 dump_real_ts;
 	u64 dump_gen;
+
+	bool fmsg_warned;
 };
 
 /**
@@ -358,6 +363,8 @@ int devlink_health_recover(struct devlink_health_reporter *reporter,
 			   void *priv_ctx, struct netlink_ext_ack *extack);
 int devlink_health_dump_ensure(struct devlink_health_reporter *reporter,
 			       void *priv_ctx, struct netlink_ext_ack *extack);
+void devlink_health_fmsg_check(struct devlink_health_reporter *reporter,
+			       const struct devlink_fmsg *fmsg);
 void devlink_health_dump_clear(struct devlink_health_reporter *reporter);
 
 #if IS_ENABLED(CONFIG_KUNIT)

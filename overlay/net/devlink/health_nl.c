@@ -640,6 +640,7 @@ int devlink_nl_health_reporter_diagnose_doit(struct sk_buff *skb,
 	err = devlink_fmsg_finish(fmsg);
 	if (err)
 		goto free_fmsg;
+	devlink_health_fmsg_check(reporter, fmsg);
 
 	err = devlink_nl_health_fmsg_reply(fmsg, info,
 					   DEVLINK_CMD_HEALTH_REPORTER_DIAGNOSE);
