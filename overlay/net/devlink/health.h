@@ -82,12 +82,23 @@ static inline bool devlink_health_nla_need_pad(const void *at)
 #define DEVLINK_FMSG_SIZE_MAX	(64U << 20)
 
 /*
- * Largest name or value payload of one item, and the piece size of
- * devlink_fmsg_binary_pair_put(): the same bound as upstream 6.12, so that
- * any item fits, with its headers, in a default-sized genetlink message.
- * Needs <net/genetlink.h> where it is used.
+ * Largest name or value payload of one item: the same bound as upstream
+ * 6.12. Needs <net/genetlink.h> where it is used.
  */
 #define DEVLINK_FMSG_MAX_SIZE	(GENLMSG_DEFAULT_SIZE - GENL_HDRLEN - NLA_HDRLEN)
+
+/*
+ * Largest binary value stored: binary data is cut in values of this size.
+ * One such value, with its type attribute, the DEVLINK_ATTR_FMSG nest and
+ * the netlink and genetlink headers, fits in NLMSG_GOODSIZE, the least
+ * netlink_dump() gives a DUMP_GET message whatever the reader's buffer.
+ * A multiple of 16 bytes, the width of a line of binary data in the
+ * devlink tool's output, so that the cut does not show in it.
+ */
+#define DEVLINK_FMSG_BINARY_PIECE					\
+	ALIGN_DOWN(NLMSG_GOODSIZE - NLMSG_HDRLEN - GENL_HDRLEN -	\
+		   NLA_HDRLEN - NLA_ALIGN(NLA_HDRLEN + sizeof(u8)) -	\
+		   NLA_HDRLEN, 16)
 
 /**
  * struct devlink_fmsg_cursor - resume point of a serialization

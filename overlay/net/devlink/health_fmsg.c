@@ -25,8 +25,8 @@
  * A chunk opened by a large item is sized for DEVLINK_FMSG_CHUNK_ITEMS
  * such items instead: the unused tail is at most one item, so it stays
  * under 1/16 of the chunk. The pieces of a binary dump
- * (DEVLINK_FMSG_MAX_SIZE, ~3.7 KiB on 4 KiB pages) would leave 8% of a
- * 16 KiB chunk unused; they go in 64 KiB chunks, 2.4%, which makes a
+ * (DEVLINK_FMSG_BINARY_PIECE, ~3.7 KiB on 4 KiB pages) would leave 9% of
+ * a 16 KiB chunk unused; they go in 64 KiB chunks, 3%, which makes a
  * stored binary dump smaller than 6.12's one 4 KiB allocation per piece.
  * kvmalloc() falls back to vmalloc when high-order pages are scarce.
  *
@@ -357,14 +357,18 @@ static void devlink_fmsg_arr_close(struct devlink_fmsg *fmsg, bool binary)
 	devlink_fmsg_nest_close(fmsg, DEVLINK_FMSG_NEST_PAIR);
 }
 
-/* Binary data as values of at most DEVLINK_FMSG_MAX_SIZE bytes. */
+/*
+ * Binary data as values of at most DEVLINK_FMSG_BINARY_PIECE bytes, so
+ * that each fits a DUMP_GET message of any reader; @len 0 is one empty
+ * value.
+ */
 static void devlink_fmsg_put_binary(struct devlink_fmsg *fmsg, const u8 *data,
 				    u32 len)
 {
 	u32 piece;
 
 	do {
-		piece = min_t(u32, len, DEVLINK_FMSG_MAX_SIZE);
+		piece = min_t(u32, len, DEVLINK_FMSG_BINARY_PIECE);
 		devlink_fmsg_put_value(fmsg, NLA_BINARY, data, piece);
 		data += piece;
 		len -= piece;
@@ -577,13 +581,26 @@ EXPORT_SYMBOL_GPL(devlink_fmsg_string_put);
  * Only allowed inside devlink_fmsg_binary_pair_nest_start(); elsewhere it
  * latches -EINVAL in @fmsg. A longer @value_len latches -EMSGSIZE.
  *
+ * A value longer than DEVLINK_FMSG_BINARY_PIECE is put as several
+ * consecutive values: with its headers it would not fit the smallest
+ * message a DUMP_GET reader may be given, and a value is never split
+ * across messages. User space sees no difference: the devlink tool prints
+ * the values of a binary array as one run of bytes (JSON) or 16 bytes a
+ * line from the start of each value, and the first pieces are multiples
+ * of 16 bytes.
+ *
  * Context: Process context, may sleep (allocates with GFP_KERNEL).
  */
 void devlink_fmsg_binary_put(struct devlink_fmsg *fmsg, const void *value,
 			     u16 value_len)
 {
-	if (devlink_fmsg_may_put(fmsg, true))
-		devlink_fmsg_put_value(fmsg, NLA_BINARY, value, value_len);
+	if (!devlink_fmsg_may_put(fmsg, true))
+		return;
+	if (value_len > DEVLINK_FMSG_MAX_SIZE) {
+		devlink_fmsg_latch(fmsg, -EMSGSIZE);
+		return;
+	}
+	devlink_fmsg_put_binary(fmsg, value, value_len);
 }
 EXPORT_SYMBOL_GPL(devlink_fmsg_binary_put);
 
@@ -679,9 +696,9 @@ EXPORT_SYMBOL_GPL(devlink_fmsg_string_pair_put);
  * @value: data
  * @value_len: bytes of data
  *
- * The blob goes out as an array of binary values of DEVLINK_FMSG_MAX_SIZE
- * bytes, the last one holding the remainder; an empty blob is an empty
- * array.
+ * The blob goes out as an array of binary values of
+ * DEVLINK_FMSG_BINARY_PIECE bytes, the last one holding the remainder; an
+ * empty blob is an empty array.
  *
  * Context: Process context, may sleep (allocates with GFP_KERNEL).
  */

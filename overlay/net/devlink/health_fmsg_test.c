@@ -6,7 +6,8 @@
  * either spelled out attribute by attribute, or produced by a reference
  * encoder that follows upstream 6.12 (nla_put_*() per item, every nest
  * start and end as a flag, matched or not), so that a change in what
- * userspace sees fails here.
+ * userspace sees fails here. One deliberate difference: binary data is cut
+ * in values of DEVLINK_FMSG_BINARY_PIECE bytes, not DEVLINK_FMSG_MAX_SIZE.
  */
 
 #include <kunit/resource.h>
@@ -250,14 +251,14 @@ static int fmsg_test_ref_end(struct sk_buff *skb, int count)
 	return 0;
 }
 
-/* Binary data: values of DEVLINK_FMSG_MAX_SIZE, or one empty value. */
+/* Binary data: values of DEVLINK_FMSG_BINARY_PIECE, or one empty value. */
 static int fmsg_test_ref_binary(struct sk_buff *skb, const u8 *bin, u32 len)
 {
 	u32 off = 0, piece;
 	int err;
 
 	do {
-		piece = min_t(u32, len - off, DEVLINK_FMSG_MAX_SIZE);
+		piece = min_t(u32, len - off, DEVLINK_FMSG_BINARY_PIECE);
 		err = fmsg_test_ref_value(skb, NLA_BINARY, bin + off, piece);
 		off += piece;
 	} while (!err && off < len);
@@ -330,7 +331,7 @@ static int fmsg_test_ref_step(struct kunit *test, struct sk_buff *skb,
 		return fmsg_test_ref_value(skb, NLA_NUL_STRING, str, 0);
 	case OP_BINARY:
 		bin = fmsg_test_pattern(test, s->len);
-		return fmsg_test_ref_value(skb, NLA_BINARY, bin, s->len);
+		return fmsg_test_ref_binary(skb, bin, s->len);
 	default:
 		return 0;
 	}
@@ -892,16 +893,23 @@ static void devlink_fmsg_test_error_latched(struct kunit *test)
 
 /* ----- binary blobs split in pieces ----- */
 
+#define FMSG_PIECE	DEVLINK_FMSG_BINARY_PIECE
+
+/* @driver_put: one devlink_fmsg_binary_put() of @len, not a binary pair put */
 struct fmsg_test_binary_case {
 	const char *desc;
 	u32 len;
+	bool driver_put;
 };
 
 static const struct fmsg_test_binary_case fmsg_test_binary_cases[] = {
 	{ "10000 bytes: full pieces and the remainder", 10000 },
-	{ "two full pieces exactly, no empty third", 2 * FMSG_MAX },
+	{ "two full pieces exactly, no empty third", 2 * FMSG_PIECE },
 	{ "one byte", 1 },
 	{ "empty blob: an empty array", 0 },
+	{ "driver's value of DEVLINK_FMSG_MAX_SIZE: a piece and the rest",
+	  FMSG_MAX, true },
+	{ "driver's value of one piece: kept whole", FMSG_PIECE, true },
 };
 
 KUNIT_ARRAY_PARAM_DESC(fmsg_test_binary, fmsg_test_binary_cases, desc);
@@ -912,7 +920,7 @@ static void devlink_fmsg_test_binary_chunking(struct kunit *test)
 	struct devlink_fmsg *fmsg = fmsg_test_alloc(test);
 	u8 *blob = fmsg_test_pattern(test, c->len);
 	u8 *back = fmsg_test_vmalloc(test, c->len + 1);
-	const u32 pieces = DIV_ROUND_UP(c->len, FMSG_MAX);
+	const u32 pieces = DIV_ROUND_UP(c->len, FMSG_PIECE);
 	static const u16 head[] = {
 		DEVLINK_ATTR_FMSG_OBJ_NEST_START,
 		DEVLINK_ATTR_FMSG_PAIR_NEST_START,
@@ -924,14 +932,27 @@ static void devlink_fmsg_test_binary_chunking(struct kunit *test)
 	u32 n = 0, off = 0, piece;
 	int rem;
 
+	/* The cut must not show in the devlink tool's 16-byte lines. */
+	KUNIT_EXPECT_EQ(test, FMSG_PIECE % 16, 0);
+
 	devlink_fmsg_obj_nest_start(fmsg);
-	devlink_fmsg_binary_pair_put(fmsg, "bin", blob, c->len);
+	if (c->driver_put) {
+		devlink_fmsg_binary_pair_nest_start(fmsg, "bin");
+		devlink_fmsg_binary_put(fmsg, blob, c->len);
+		devlink_fmsg_binary_pair_nest_end(fmsg);
+	} else {
+		devlink_fmsg_binary_pair_put(fmsg, "bin", blob, c->len);
+	}
 	devlink_fmsg_obj_nest_end(fmsg);
 	KUNIT_ASSERT_EQ(test, 0, devlink_fmsg_finish(fmsg));
 
 	fmsg_test_stream_init(test, &st, c->len + PAGE_SIZE);
-	/* Messages of one page, as a diagnose reply: a piece per message */
-	fmsg_test_serialize(test, fmsg, NLMSG_GOODSIZE, &st);
+	/*
+	 * Messages of NLMSG_GOODSIZE, the least a DUMP_GET reader gets,
+	 * after the netlink and genetlink headers: every piece fits one.
+	 */
+	fmsg_test_serialize(test, fmsg,
+			    NLMSG_GOODSIZE - NLMSG_HDRLEN - GENL_HDRLEN, &st);
 	KUNIT_EXPECT_EQ(test, st.len, devlink_fmsg_len(fmsg));
 
 	/* head, (type, data) per piece, then 3 ends: array, pair, object */
@@ -948,7 +969,7 @@ static void devlink_fmsg_test_binary_chunking(struct kunit *test)
 		} else {
 			KUNIT_ASSERT_EQ(test, nla_type(attr),
 					DEVLINK_ATTR_FMSG_OBJ_VALUE_DATA);
-			piece = min_t(u32, c->len - off, FMSG_MAX);
+			piece = min_t(u32, c->len - off, FMSG_PIECE);
 			KUNIT_ASSERT_EQ(test, nla_len(attr), piece);
 			memcpy(back + off, nla_data(attr), piece);
 			off += piece;

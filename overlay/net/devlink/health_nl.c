@@ -19,6 +19,7 @@
 
 #include <kunit/visibility.h>
 #include <linux/minmax.h>
+#include <linux/sizes.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
 
@@ -535,14 +536,15 @@ static int devlink_nl_health_fmsg_put(struct sk_buff *skb,
 }
 
 /*
- * Size of each message of a multi-message fmsg reply. One fmsg value can
- * be DEVLINK_FMSG_MAX_SIZE bytes (binary data is cut in pieces of that
- * size), which with its type attribute, the FMSG nest and the headers does
- * not fit in a GENLMSG_DEFAULT_SIZE message: 6.12 fails such a DIAGNOSE
- * with -EMSGSIZE. Twice the default holds any item and stays below the
- * 8 KiB receive buffer of libmnl-based tools such as devlink.
+ * Largest message of a DIAGNOSE reply, headers included. A doit reply,
+ * unlike a dump, is not sized after the reader's buffer, and libmnl-based
+ * tools such as devlink receive with MNL_SOCKET_BUFFER_SIZE,
+ * min(page size, 8192) bytes: a longer message reaches them truncated and
+ * they fail. With pages of up to 8 KiB, any fmsg item fits one such
+ * message: the largest, a value of DEVLINK_FMSG_MAX_SIZE bytes, makes a
+ * message of GENLMSG_DEFAULT_SIZE + 28 bytes, less than a page.
  */
-#define DEVLINK_NL_HEALTH_REPLY_SIZE	(2 * GENLMSG_DEFAULT_SIZE)
+#define DEVLINK_NL_HEALTH_REPLY_SIZE	min_t(unsigned int, PAGE_SIZE, SZ_8K)
 
 static int devlink_nl_health_fmsg_reply_part(const struct devlink_fmsg *fmsg,
 					     struct devlink_fmsg_cursor *cursor,
@@ -553,9 +555,14 @@ static int devlink_nl_health_fmsg_reply_part(const struct devlink_fmsg *fmsg,
 	void *hdr;
 	int err;
 
-	skb = genlmsg_new(DEVLINK_NL_HEALTH_REPLY_SIZE, GFP_KERNEL);
+	skb = alloc_skb(DEVLINK_NL_HEALTH_REPLY_SIZE, GFP_KERNEL);
 	if (!skb)
 		return -ENOMEM;
+	/*
+	 * kmalloc() rounds the buffer up: give the fill no more tail room
+	 * than a reader takes, as netlink_dump() does for dump messages.
+	 */
+	skb_reserve(skb, skb_tailroom(skb) - DEVLINK_NL_HEALTH_REPLY_SIZE);
 	hdr = genlmsg_put(skb, info->snd_portid, info->snd_seq,
 			  &devlink_nl_family, NLM_F_MULTI, cmd);
 	if (!hdr) {
