@@ -986,7 +986,8 @@ static void devlink_fmsg_test_binary_chunking(struct kunit *test)
  * A stored binary dump is memory a driver leaves on the reporter: its
  * pieces of ~3.7 KiB must pack into the chunks with little unused tail.
  * 6.12 takes a 4 KiB slab object per piece, 9% over the payload; ours
- * must stay under 4% (16 KiB chunks would waste 8%).
+ * must stay under 4% (16 KiB chunks would waste 9%), plus the unused end
+ * of the last chunk, which is at most one 64 KiB chunk.
  */
 static void devlink_fmsg_test_binary_memory(struct kunit *test)
 {
@@ -1003,7 +1004,7 @@ static void devlink_fmsg_test_binary_memory(struct kunit *test)
 	len = devlink_fmsg_len(fmsg);
 	mem = devlink_fmsg_mem(fmsg);
 	KUNIT_EXPECT_GT(test, len, blob_len);
-	KUNIT_EXPECT_LE_MSG(test, mem, len + len / 25,
+	KUNIT_EXPECT_LE_MSG(test, mem, len + len / 25 + SZ_64K,
 			    "%zu bytes held for %zu encoded", mem, len);
 }
 

@@ -1341,19 +1341,25 @@ reply_dump_items()
 	done
 }
 
-# Every message of the largest diagnose of the tests above fits a 4 KiB
+# Every message of the largest diagnoses of the tests above fits a 4 KiB
 # receive buffer (the raw helper fails on a truncated one); the largest
-# message is noted.
+# message of each is noted.
 reply_diagnose_fits_4k()
 {
 	local out
 
 	must_knob "$H/binary_len" 65536 || return
+	out=$(nlh 60 diagnose --reporter dummy --recv-size 4096)
+	jq_expect "$out" '.ok and .max_msg <= 4096 and
+		(.fmsg.test_binary | length > 0)' "64 KiB binary read with 4 KiB"
+	note "64 KiB binary: $(jq -c '{messages, max_msg}' <<<"$out")"
+
+	must_knob "$H/binary_len" 16 || return
 	must_knob "$H/diagnose_elems" 1500 || return
 	out=$(nlh 60 diagnose --reporter dummy --recv-size 4096)
 	jq_expect "$out" '.ok and .max_msg <= 4096 and
-		(.fmsg.elems | length == 1500)' "diagnose read with 4 KiB"
-	note "$(jq -c '{messages, max_msg}' <<<"$out")"
+		(.fmsg.elems | length == 1500)' "1500 elements read with 4 KiB"
+	note "1500 elements: $(jq -c '{messages, max_msg}' <<<"$out")"
 }
 
 # warn_count WHAT: lines of the kernel log naming WHAT as malformed
