@@ -663,6 +663,39 @@ void devlink_health_config_set(struct devlink_health_reporter *reporter,
 }
 
 /**
+ * devlink_health_fmsg_check() - warn once about a reporter's malformed fmsg
+ * @reporter: the reporter whose dump or diagnose op built @fmsg
+ * @fmsg: the finished fmsg
+ *
+ * An fmsg whose nest ends do not pair up with its starts is sent as it
+ * is, as 6.12 sent it: drivers written for 6.12 rely on that. It is still
+ * a driver bug, which one line in the kernel log names, the first time
+ * only: a reporter read in a loop must not flood the log.
+ *
+ * Context: process context, instance lock held.
+ */
+void devlink_health_fmsg_check(struct devlink_health_reporter *reporter,
+			       const struct devlink_fmsg *fmsg)
+{
+	struct devlink_port *port = reporter->devlink_port;
+	struct device *dev = reporter->devlink->dev;
+
+	devl_assert_locked(reporter->devlink);
+
+	if (!devlink_fmsg_malformed(fmsg) || reporter->fmsg_warned)
+		return;
+	reporter->fmsg_warned = true;
+
+	if (port)
+		pr_warn("devlink %s/%s port %u: health reporter %s: unbalanced nest start and end calls in its dump or diagnose, sent as is\n",
+			dev->bus->name, dev_name(dev), port->index,
+			reporter->ops->name);
+	else
+		pr_warn("devlink %s/%s: health reporter %s: unbalanced nest start and end calls in its dump or diagnose, sent as is\n",
+			dev->bus->name, dev_name(dev), reporter->ops->name);
+}
+
+/**
  * devlink_health_dump_ensure() - store a dump unless one is stored
  * @reporter: the reporter
  * @priv_ctx: driver context of the report, NULL from user space
@@ -704,6 +737,7 @@ int devlink_health_dump_ensure(struct devlink_health_reporter *reporter,
 	err = devlink_fmsg_finish(fmsg);
 	if (err)
 		goto free_fmsg;
+	devlink_health_fmsg_check(reporter, fmsg);
 
 	ts = devlink_health_now();
 	real_ts = ktime_get_real_ns();

@@ -82,12 +82,23 @@ static inline bool devlink_health_nla_need_pad(const void *at)
 #define DEVLINK_FMSG_SIZE_MAX	(64U << 20)
 
 /*
- * Largest name or value payload of one item, and the piece size of
- * devlink_fmsg_binary_pair_put(): the same bound as upstream 6.12, so that
- * any item fits, with its headers, in a default-sized genetlink message.
- * Needs <net/genetlink.h> where it is used.
+ * Largest name or value payload of one item: the same bound as upstream
+ * 6.12. Needs <net/genetlink.h> where it is used.
  */
 #define DEVLINK_FMSG_MAX_SIZE	(GENLMSG_DEFAULT_SIZE - GENL_HDRLEN - NLA_HDRLEN)
+
+/*
+ * Largest binary value stored: binary data is cut in values of this size.
+ * One such value, with its type attribute, the DEVLINK_ATTR_FMSG nest and
+ * the netlink and genetlink headers, fits in NLMSG_GOODSIZE, the least
+ * netlink_dump() gives a DUMP_GET message whatever the reader's buffer.
+ * A multiple of 16 bytes, the width of a line of binary data in the
+ * devlink tool's output, so that the cut does not show in it.
+ */
+#define DEVLINK_FMSG_BINARY_PIECE					\
+	ALIGN_DOWN(NLMSG_GOODSIZE - NLMSG_HDRLEN - GENL_HDRLEN -	\
+		   NLA_HDRLEN - NLA_ALIGN(NLA_HDRLEN + sizeof(u8)) -	\
+		   NLA_HDRLEN, 16)
 
 /**
  * struct devlink_fmsg_cursor - resume point of a serialization
@@ -106,6 +117,7 @@ struct devlink_fmsg_cursor {
 struct devlink_fmsg *devlink_fmsg_alloc(void);
 void devlink_fmsg_free(struct devlink_fmsg *fmsg);
 int devlink_fmsg_finish(struct devlink_fmsg *fmsg);
+bool devlink_fmsg_malformed(const struct devlink_fmsg *fmsg);
 size_t devlink_fmsg_len(const struct devlink_fmsg *fmsg);
 size_t devlink_fmsg_mem(const struct devlink_fmsg *fmsg);
 bool devlink_fmsg_cursor_done(const struct devlink_fmsg *fmsg,
@@ -245,6 +257,8 @@ enum devlink_health_defer {
  *	stored dump is cleared. A reader holding a cursor into @dump_fmsg
  *	across two netlink messages compares it to detect a changed dump.
  *	Starts at 0 and never wraps, so a stored dump's generation is never 0.
+ * @fmsg_warned: the kernel log was told about a malformed fmsg from the
+ *	dump or diagnose op; under the instance lock, which both run under
  */
 struct devlink_health_reporter {
 	struct list_head list;
@@ -274,6 +288,8 @@ struct devlink_health_reporter {
 	unsigned long dump_ts;
 	u64 dump_real_ts;
 	u64 dump_gen;
+
+	bool fmsg_warned;
 };
 
 /**
@@ -358,6 +374,8 @@ int devlink_health_recover(struct devlink_health_reporter *reporter,
 			   void *priv_ctx, struct netlink_ext_ack *extack);
 int devlink_health_dump_ensure(struct devlink_health_reporter *reporter,
 			       void *priv_ctx, struct netlink_ext_ack *extack);
+void devlink_health_fmsg_check(struct devlink_health_reporter *reporter,
+			       const struct devlink_fmsg *fmsg);
 void devlink_health_dump_clear(struct devlink_health_reporter *reporter);
 
 #if IS_ENABLED(CONFIG_KUNIT)

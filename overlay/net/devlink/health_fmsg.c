@@ -25,10 +25,18 @@
  * A chunk opened by a large item is sized for DEVLINK_FMSG_CHUNK_ITEMS
  * such items instead: the unused tail is at most one item, so it stays
  * under 1/16 of the chunk. The pieces of a binary dump
- * (DEVLINK_FMSG_MAX_SIZE, ~3.7 KiB on 4 KiB pages) would leave 8% of a
- * 16 KiB chunk unused; they go in 64 KiB chunks, 2.4%, which makes a
+ * (DEVLINK_FMSG_BINARY_PIECE, ~3.7 KiB on 4 KiB pages) would leave 9% of
+ * a 16 KiB chunk unused; they go in 64 KiB chunks, 3%, which makes a
  * stored binary dump smaller than 6.12's one 4 KiB allocation per piece.
  * kvmalloc() falls back to vmalloc when high-order pages are scarce.
+ *
+ * Nesting is not enforced: 6.12 sent whatever nest starts and ends a
+ * driver put, and user space decodes the stream, so drivers written for
+ * it may end a nest they never opened (6.12's own netdevsim does). Such
+ * an fmsg goes out as 6.12 would send it; the engine only remembers that
+ * its nesting did not pair up, for the reporter core to warn about. What
+ * 6.12 refused stays refused: any put but a binary value while a binary
+ * pair is open, a binary value outside one, an oversized item.
  *
  * Locking: none inside. The producer owns the fmsg until
  * devlink_fmsg_finish(); from then on it is immutable, so any number of
@@ -57,18 +65,18 @@
 #define DEVLINK_FMSG_CHUNKS_INIT	8U
 
 /*
- * Open nests a producer may stack. Upstream has no bound; real reporters
- * use fewer than ten levels, deeper means a runaway recursion.
+ * Open nests whose kind is remembered, to tell whether each end matches
+ * its start. 6.12 had no bound on nesting and neither has the engine:
+ * nests opened deeper are only counted, their ends not checked.
  */
-#define DEVLINK_FMSG_DEPTH_MAX		64
+#define DEVLINK_FMSG_NEST_KINDS		16
 
-/* A nest on the producer's stack, to check that every end matches. */
+/* Kind of an open nest, to check that its end matches. */
 enum devlink_fmsg_nest {
 	DEVLINK_FMSG_NEST_OBJ,
 	DEVLINK_FMSG_NEST_PAIR,
+	/* the array of an array or binary pair */
 	DEVLINK_FMSG_NEST_ARR,
-	/* the array of a binary pair: only binary values may go in */
-	DEVLINK_FMSG_NEST_BINARY,
 };
 
 /**
@@ -92,8 +100,13 @@ struct devlink_fmsg_chunk {
  * @size_max: bound on @len, DEVLINK_FMSG_SIZE_MAX except in KUnit tests
  * @err: first error of a put; once set, puts do nothing
  * @complete: set by devlink_fmsg_finish(); the fmsg is immutable after it
- * @depth: nests currently open
- * @nests: kind of each open nest, outermost first
+ * @binary: a binary pair is open: only binary values and its end may go
+ *	in (6.12's putting_binary)
+ * @malformed: an end did not match the innermost open nest, or nests
+ *	were left open at devlink_fmsg_finish()
+ * @depth: nests opened and not ended yet, whatever the kinds of the ends
+ * @nests: kind of each of the first DEVLINK_FMSG_NEST_KINDS open nests,
+ *	outermost first
  *
  * No lock: see the file comment for who may touch what and when.
  */
@@ -107,8 +120,10 @@ struct devlink_fmsg {
 	size_t size_max;
 	int err;
 	bool complete;
-	u8 depth;
-	u8 nests[DEVLINK_FMSG_DEPTH_MAX];
+	bool binary;
+	bool malformed;
+	u32 depth;
+	u8 nests[DEVLINK_FMSG_NEST_KINDS];
 };
 
 /* ----- storage ----- */
@@ -173,6 +188,9 @@ static u8 *devlink_fmsg_reserve(struct devlink_fmsg *fmsg, u32 need)
 {
 	struct devlink_fmsg_chunk *tail;
 
+	/* A put that failed half-way must not be followed by its rest. */
+	if (fmsg->err)
+		return NULL;
 	if (need > fmsg->size_max - fmsg->len) {
 		devlink_fmsg_latch(fmsg, -EMSGSIZE);
 		return NULL;
@@ -254,16 +272,10 @@ static void devlink_fmsg_put_value(struct devlink_fmsg *fmsg, u8 nla_type,
 
 /* ----- nesting rules ----- */
 
-static bool devlink_fmsg_in_binary(const struct devlink_fmsg *fmsg)
-{
-	return fmsg->depth &&
-	       fmsg->nests[fmsg->depth - 1] == DEVLINK_FMSG_NEST_BINARY;
-}
-
 /*
- * Whether a put may go on: no error latched yet, and a binary nest is
+ * Whether a put may go on: no error latched yet, and a binary pair is
  * open only if this put is one of the two allowed in it (binary value,
- * binary nest end), as upstream enforces with its putting_binary flag.
+ * binary pair end). These are 6.12's refusals, latched as -EINVAL.
  */
 static bool devlink_fmsg_may_put(struct devlink_fmsg *fmsg, bool binary)
 {
@@ -272,53 +284,47 @@ static bool devlink_fmsg_may_put(struct devlink_fmsg *fmsg, bool binary)
 		return false;
 	if (fmsg->err)
 		return false;
-	if (devlink_fmsg_in_binary(fmsg) != binary) {
+	if (fmsg->binary != binary) {
 		devlink_fmsg_latch(fmsg, -EINVAL);
 		return false;
 	}
-	return true;
-}
-
-static bool devlink_fmsg_push(struct devlink_fmsg *fmsg,
-			      enum devlink_fmsg_nest kind)
-{
-	if (fmsg->depth == DEVLINK_FMSG_DEPTH_MAX) {
-		devlink_fmsg_latch(fmsg, -EMSGSIZE);
-		return false;
-	}
-	fmsg->nests[fmsg->depth++] = kind;
-	return true;
-}
-
-/* Close the innermost nest, which must be of @kind. */
-static bool devlink_fmsg_pop(struct devlink_fmsg *fmsg,
-			     enum devlink_fmsg_nest kind)
-{
-	if (!fmsg->depth || fmsg->nests[fmsg->depth - 1] != kind) {
-		devlink_fmsg_latch(fmsg, -EINVAL);
-		return false;
-	}
-	fmsg->depth--;
 	return true;
 }
 
 static void devlink_fmsg_nest_open(struct devlink_fmsg *fmsg,
 				   enum devlink_fmsg_nest kind, u16 attrtype)
 {
-	if (devlink_fmsg_push(fmsg, kind))
-		devlink_fmsg_put_flag(fmsg, attrtype);
+	if (fmsg->depth < DEVLINK_FMSG_NEST_KINDS)
+		fmsg->nests[fmsg->depth] = kind;
+	fmsg->depth++;
+	devlink_fmsg_put_flag(fmsg, attrtype);
 }
 
+/*
+ * End the innermost nest, which should be of @kind. An end that matches
+ * no start, or a start of another kind, is put all the same, as 6.12 did,
+ * and only remembered.
+ */
 static void devlink_fmsg_nest_close(struct devlink_fmsg *fmsg,
 				    enum devlink_fmsg_nest kind)
 {
-	if (devlink_fmsg_pop(fmsg, kind))
-		devlink_fmsg_put_flag(fmsg, DEVLINK_ATTR_FMSG_NEST_END);
+	if (!fmsg->depth) {
+		fmsg->malformed = true;
+	} else {
+		fmsg->depth--;
+		if (fmsg->depth < DEVLINK_FMSG_NEST_KINDS &&
+		    fmsg->nests[fmsg->depth] != kind)
+			fmsg->malformed = true;
+	}
+	devlink_fmsg_put_flag(fmsg, DEVLINK_ATTR_FMSG_NEST_END);
 }
 
-/* Open a pair and, unless @kind is PAIR, the array or binary nest in it. */
+/*
+ * Open a pair named @name and, unless @kind is PAIR, the array in it;
+ * @binary makes it a binary pair.
+ */
 static void devlink_fmsg_pair_open(struct devlink_fmsg *fmsg, const char *name,
-				   enum devlink_fmsg_nest kind)
+				   enum devlink_fmsg_nest kind, bool binary)
 {
 	size_t len;
 
@@ -334,32 +340,57 @@ static void devlink_fmsg_pair_open(struct devlink_fmsg *fmsg, const char *name,
 	devlink_fmsg_nest_open(fmsg, DEVLINK_FMSG_NEST_PAIR,
 			       DEVLINK_ATTR_FMSG_PAIR_NEST_START);
 	devlink_fmsg_put_name(fmsg, name, len);
-	if (kind != DEVLINK_FMSG_NEST_PAIR && !fmsg->err)
+	if (kind != DEVLINK_FMSG_NEST_PAIR)
 		devlink_fmsg_nest_open(fmsg, kind,
 				       DEVLINK_ATTR_FMSG_ARR_NEST_START);
+	fmsg->binary = binary;
 }
 
-/* Close an array or binary nest of @kind and the pair around it. */
-static void devlink_fmsg_arr_close(struct devlink_fmsg *fmsg,
-				   enum devlink_fmsg_nest kind)
+/* End the array of an array or binary pair, then the pair. */
+static void devlink_fmsg_arr_close(struct devlink_fmsg *fmsg, bool binary)
 {
-	if (!devlink_fmsg_may_put(fmsg, kind == DEVLINK_FMSG_NEST_BINARY))
+	if (!devlink_fmsg_may_put(fmsg, binary))
 		return;
 
-	devlink_fmsg_nest_close(fmsg, kind);
-	if (!fmsg->err)
-		devlink_fmsg_nest_close(fmsg, DEVLINK_FMSG_NEST_PAIR);
+	fmsg->binary = false;
+	devlink_fmsg_nest_close(fmsg, DEVLINK_FMSG_NEST_ARR);
+	devlink_fmsg_nest_close(fmsg, DEVLINK_FMSG_NEST_PAIR);
+}
+
+/*
+ * Binary data as values of at most DEVLINK_FMSG_BINARY_PIECE bytes, so
+ * that each fits a DUMP_GET message of any reader; @len 0 is one empty
+ * value.
+ */
+static void devlink_fmsg_put_binary(struct devlink_fmsg *fmsg, const u8 *data,
+				    u32 len)
+{
+	u32 piece;
+
+	do {
+		piece = min_t(u32, len, DEVLINK_FMSG_BINARY_PIECE);
+		devlink_fmsg_put_value(fmsg, NLA_BINARY, data, piece);
+		data += piece;
+		len -= piece;
+	} while (len && !fmsg->err);
 }
 
 /* ----- driver API ----- */
+
+/*
+ * About the nest ends below: an end is expected to match the innermost
+ * open nest, but, as in 6.12, one that does not (or that matches nothing)
+ * is put in the stream as it is. The reporter core sends the fmsg all the
+ * same and warns once per reporter (see devlink_health_fmsg_check()).
+ */
 
 /**
  * devlink_fmsg_obj_nest_start - open an object
  * @fmsg: formatted message being built
  *
- * Errors (a binary nest open, too deep a nesting, no memory) are latched
- * in @fmsg and make every later put a no-op; the reporter core reports
- * them when it finishes the message.
+ * Errors (a binary pair open, no memory) are latched in @fmsg and make
+ * every later put a no-op; the reporter core reports them when it
+ * finishes the message.
  *
  * Context: Process context, may sleep (allocates with GFP_KERNEL).
  */
@@ -375,7 +406,9 @@ EXPORT_SYMBOL_GPL(devlink_fmsg_obj_nest_start);
  * devlink_fmsg_obj_nest_end - close the object opened last
  * @fmsg: formatted message being built
  *
- * Latches -EINVAL in @fmsg if the innermost open nest is not an object.
+ * Puts one nest end. If the innermost open nest is not an object, the
+ * end is put anyway and @fmsg is marked malformed, not refused.
+ * Latches -EINVAL in @fmsg if a binary pair is open.
  *
  * Context: Process context, may sleep (allocates with GFP_KERNEL).
  */
@@ -398,7 +431,7 @@ EXPORT_SYMBOL_GPL(devlink_fmsg_obj_nest_end);
  */
 void devlink_fmsg_pair_nest_start(struct devlink_fmsg *fmsg, const char *name)
 {
-	devlink_fmsg_pair_open(fmsg, name, DEVLINK_FMSG_NEST_PAIR);
+	devlink_fmsg_pair_open(fmsg, name, DEVLINK_FMSG_NEST_PAIR, false);
 }
 EXPORT_SYMBOL_GPL(devlink_fmsg_pair_nest_start);
 
@@ -406,7 +439,9 @@ EXPORT_SYMBOL_GPL(devlink_fmsg_pair_nest_start);
  * devlink_fmsg_pair_nest_end - close the pair opened last
  * @fmsg: formatted message being built
  *
- * Latches -EINVAL in @fmsg if the innermost open nest is not a pair.
+ * Puts one nest end. If the innermost open nest is not a pair, the end is
+ * put anyway and @fmsg is marked malformed, not refused. Latches -EINVAL
+ * in @fmsg if a binary pair is open.
  *
  * Context: Process context, may sleep (allocates with GFP_KERNEL).
  */
@@ -430,7 +465,7 @@ EXPORT_SYMBOL_GPL(devlink_fmsg_pair_nest_end);
 void devlink_fmsg_arr_pair_nest_start(struct devlink_fmsg *fmsg,
 				      const char *name)
 {
-	devlink_fmsg_pair_open(fmsg, name, DEVLINK_FMSG_NEST_ARR);
+	devlink_fmsg_pair_open(fmsg, name, DEVLINK_FMSG_NEST_ARR, false);
 }
 EXPORT_SYMBOL_GPL(devlink_fmsg_arr_pair_nest_start);
 
@@ -438,14 +473,16 @@ EXPORT_SYMBOL_GPL(devlink_fmsg_arr_pair_nest_start);
  * devlink_fmsg_arr_pair_nest_end - close the array opened last
  * @fmsg: formatted message being built
  *
- * Closes the array and its pair. Latches -EINVAL in @fmsg if the innermost
- * open nest is not an array opened by devlink_fmsg_arr_pair_nest_start().
+ * Puts two nest ends, for the array and its pair. If the innermost open
+ * nests are not an array in a pair, the ends are put anyway and @fmsg is
+ * marked malformed, not refused. Latches -EINVAL in @fmsg if a binary
+ * pair is open.
  *
  * Context: Process context, may sleep (allocates with GFP_KERNEL).
  */
 void devlink_fmsg_arr_pair_nest_end(struct devlink_fmsg *fmsg)
 {
-	devlink_fmsg_arr_close(fmsg, DEVLINK_FMSG_NEST_ARR);
+	devlink_fmsg_arr_close(fmsg, false);
 }
 EXPORT_SYMBOL_GPL(devlink_fmsg_arr_pair_nest_end);
 
@@ -462,7 +499,7 @@ EXPORT_SYMBOL_GPL(devlink_fmsg_arr_pair_nest_end);
 void devlink_fmsg_binary_pair_nest_start(struct devlink_fmsg *fmsg,
 					 const char *name)
 {
-	devlink_fmsg_pair_open(fmsg, name, DEVLINK_FMSG_NEST_BINARY);
+	devlink_fmsg_pair_open(fmsg, name, DEVLINK_FMSG_NEST_ARR, true);
 }
 EXPORT_SYMBOL_GPL(devlink_fmsg_binary_pair_nest_start);
 
@@ -470,13 +507,14 @@ EXPORT_SYMBOL_GPL(devlink_fmsg_binary_pair_nest_start);
  * devlink_fmsg_binary_pair_nest_end - close the binary array opened last
  * @fmsg: formatted message being built
  *
- * Latches -EINVAL in @fmsg if no binary array is the innermost open nest.
+ * Puts two nest ends, for the array and its pair. Latches -EINVAL in
+ * @fmsg if no binary pair is open.
  *
  * Context: Process context, may sleep (allocates with GFP_KERNEL).
  */
 void devlink_fmsg_binary_pair_nest_end(struct devlink_fmsg *fmsg)
 {
-	devlink_fmsg_arr_close(fmsg, DEVLINK_FMSG_NEST_BINARY);
+	devlink_fmsg_arr_close(fmsg, true);
 }
 EXPORT_SYMBOL_GPL(devlink_fmsg_binary_pair_nest_end);
 
@@ -543,13 +581,26 @@ EXPORT_SYMBOL_GPL(devlink_fmsg_string_put);
  * Only allowed inside devlink_fmsg_binary_pair_nest_start(); elsewhere it
  * latches -EINVAL in @fmsg. A longer @value_len latches -EMSGSIZE.
  *
+ * A value longer than DEVLINK_FMSG_BINARY_PIECE is put as several
+ * consecutive values: with its headers it would not fit the smallest
+ * message a DUMP_GET reader may be given, and a value is never split
+ * across messages. User space sees no difference: the devlink tool prints
+ * the values of a binary array as one run of bytes (JSON) or 16 bytes a
+ * line from the start of each value, and the first pieces are multiples
+ * of 16 bytes.
+ *
  * Context: Process context, may sleep (allocates with GFP_KERNEL).
  */
 void devlink_fmsg_binary_put(struct devlink_fmsg *fmsg, const void *value,
 			     u16 value_len)
 {
-	if (devlink_fmsg_may_put(fmsg, true))
-		devlink_fmsg_put_value(fmsg, NLA_BINARY, value, value_len);
+	if (!devlink_fmsg_may_put(fmsg, true))
+		return;
+	if (value_len > DEVLINK_FMSG_MAX_SIZE) {
+		devlink_fmsg_latch(fmsg, -EMSGSIZE);
+		return;
+	}
+	devlink_fmsg_put_binary(fmsg, value, value_len);
 }
 EXPORT_SYMBOL_GPL(devlink_fmsg_binary_put);
 
@@ -645,22 +696,18 @@ EXPORT_SYMBOL_GPL(devlink_fmsg_string_pair_put);
  * @value: data
  * @value_len: bytes of data
  *
- * The blob goes out as an array of binary values of DEVLINK_FMSG_MAX_SIZE
- * bytes, the last one holding the remainder.
+ * The blob goes out as an array of binary values of
+ * DEVLINK_FMSG_BINARY_PIECE bytes, the last one holding the remainder; an
+ * empty blob is an empty array.
  *
  * Context: Process context, may sleep (allocates with GFP_KERNEL).
  */
 void devlink_fmsg_binary_pair_put(struct devlink_fmsg *fmsg, const char *name,
 				  const void *value, u32 value_len)
 {
-	u32 offset, piece;
-
 	devlink_fmsg_binary_pair_nest_start(fmsg, name);
-	/* Stop at the first error: the rest would only be no-ops. */
-	for (offset = 0; offset < value_len && !fmsg->err; offset += piece) {
-		piece = min_t(u32, value_len - offset, DEVLINK_FMSG_MAX_SIZE);
-		devlink_fmsg_binary_put(fmsg, value + offset, piece);
-	}
+	if (value_len && devlink_fmsg_may_put(fmsg, true))
+		devlink_fmsg_put_binary(fmsg, value, value_len);
 	devlink_fmsg_binary_pair_nest_end(fmsg);
 }
 EXPORT_SYMBOL_GPL(devlink_fmsg_binary_pair_put);
@@ -713,22 +760,37 @@ void devlink_fmsg_free(struct devlink_fmsg *fmsg)
  * @fmsg: fmsg built by a reporter callback
  *
  * Marks @fmsg complete: it is immutable from now on and may be filled
- * into netlink messages. A nest still open is an error, latched as
- * -EINVAL. Calling it again returns the same result.
+ * into netlink messages. Nests still open do not make it an error, as in
+ * 6.12; they mark @fmsg malformed (see devlink_fmsg_malformed()). Calling
+ * it again returns the same result.
  *
  * Context: Any context; the caller owns @fmsg.
- * Return: 0 if @fmsg is well formed, else the first error latched while
- * building it (-EINVAL for a nesting error, -EMSGSIZE for a too big item,
- * fmsg or nesting depth, -ENOMEM).
+ * Return: 0 if @fmsg may be sent, else the first error latched while
+ * building it (-EINVAL for a put refused in or out of a binary pair,
+ * -EMSGSIZE for a too big item or fmsg, -ENOMEM).
  */
 int devlink_fmsg_finish(struct devlink_fmsg *fmsg)
 {
 	if (!fmsg->complete) {
 		if (fmsg->depth)
-			devlink_fmsg_latch(fmsg, -EINVAL);
+			fmsg->malformed = true;
 		fmsg->complete = true;
 	}
 	return fmsg->err;
+}
+
+/**
+ * devlink_fmsg_malformed - tell whether the nesting of an fmsg pairs up
+ * @fmsg: finished fmsg
+ *
+ * Context: Any context.
+ * Return: true if an end did not match the innermost open nest (or no
+ * nest was open) or nests were left open: the fmsg is sent as it is, but
+ * its producer has a bug.
+ */
+bool devlink_fmsg_malformed(const struct devlink_fmsg *fmsg)
+{
+	return fmsg->malformed;
 }
 
 /**

@@ -19,6 +19,7 @@
 
 #include <kunit/visibility.h>
 #include <linux/minmax.h>
+#include <linux/sizes.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
 
@@ -535,27 +536,41 @@ static int devlink_nl_health_fmsg_put(struct sk_buff *skb,
 }
 
 /*
- * Size of each message of a multi-message fmsg reply. One fmsg value can
- * be DEVLINK_FMSG_MAX_SIZE bytes (binary data is cut in pieces of that
- * size), which with its type attribute, the FMSG nest and the headers does
- * not fit in a GENLMSG_DEFAULT_SIZE message: 6.12 fails such a DIAGNOSE
- * with -EMSGSIZE. Twice the default holds any item and stays below the
- * 8 KiB receive buffer of libmnl-based tools such as devlink.
+ * Sizes of the messages of a DIAGNOSE reply, headers included. A doit
+ * reply, unlike a dump, is not sized after the reader's buffer, and
+ * libmnl-based tools such as devlink receive with MNL_SOCKET_BUFFER_SIZE,
+ * min(page size, 8192) bytes: a longer message reaches them truncated and
+ * they fail. Messages are filled up to NLMSG_GOODSIZE, whose skb takes one
+ * page: the reader is in its sendmsg() until the doit has queued the whole
+ * reply, so its receive buffer must hold all of it, and skbs twice the
+ * size for the same bytes would halve the largest reply it can take. An
+ * item too big for such a message (a name or value over about
+ * NLMSG_GOODSIZE - 36 bytes; binary data is stored in smaller values)
+ * gets a message of its own of up to DEVLINK_NL_HEALTH_REPLY_MAX: with
+ * pages of up to 8 KiB, any item fits one, the largest making a message
+ * of GENLMSG_DEFAULT_SIZE + 28 bytes.
  */
-#define DEVLINK_NL_HEALTH_REPLY_SIZE	(2 * GENLMSG_DEFAULT_SIZE)
+#define DEVLINK_NL_HEALTH_REPLY_SIZE	NLMSG_GOODSIZE
+#define DEVLINK_NL_HEALTH_REPLY_MAX	min_t(unsigned int, PAGE_SIZE, SZ_8K)
 
 static int devlink_nl_health_fmsg_reply_part(const struct devlink_fmsg *fmsg,
 					     struct devlink_fmsg_cursor *cursor,
 					     struct genl_info *info,
-					     enum devlink_command cmd)
+					     enum devlink_command cmd,
+					     unsigned int size)
 {
 	struct sk_buff *skb;
 	void *hdr;
 	int err;
 
-	skb = genlmsg_new(DEVLINK_NL_HEALTH_REPLY_SIZE, GFP_KERNEL);
+	skb = alloc_skb(size, GFP_KERNEL);
 	if (!skb)
 		return -ENOMEM;
+	/*
+	 * kmalloc() may round the buffer up: give the fill no more tail
+	 * room than asked, as netlink_dump() does for dump messages.
+	 */
+	skb_reserve(skb, skb_tailroom(skb) - size);
 	hdr = genlmsg_put(skb, info->snd_portid, info->snd_seq,
 			  &devlink_nl_family, NLM_F_MULTI, cmd);
 	if (!hdr) {
@@ -604,7 +619,13 @@ static int devlink_nl_health_fmsg_reply(const struct devlink_fmsg *fmsg,
 
 	do {
 		err = devlink_nl_health_fmsg_reply_part(fmsg, &cursor, info,
-							cmd);
+							cmd,
+							DEVLINK_NL_HEALTH_REPLY_SIZE);
+		/* nothing sent: the next item needs a message of its own */
+		if (err == -EMSGSIZE)
+			err = devlink_nl_health_fmsg_reply_part(fmsg, &cursor,
+								info, cmd,
+								DEVLINK_NL_HEALTH_REPLY_MAX);
 		if (err)
 			return err;
 	} while (!devlink_fmsg_cursor_done(fmsg, &cursor));
@@ -640,6 +661,7 @@ int devlink_nl_health_reporter_diagnose_doit(struct sk_buff *skb,
 	err = devlink_fmsg_finish(fmsg);
 	if (err)
 		goto free_fmsg;
+	devlink_health_fmsg_check(reporter, fmsg);
 
 	err = devlink_nl_health_fmsg_reply(fmsg, info,
 					   DEVLINK_CMD_HEALTH_REPORTER_DIAGNOSE);

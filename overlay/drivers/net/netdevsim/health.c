@@ -13,9 +13,14 @@
  * debugfs, under netdevsim/netdevsimN/health/:
  *
  *   break_health      (W) report on "dummy" with the written message
- *   binary_len        (RW) length of the random binary in dumps/diagnoses
+ *   binary_len        (RW) length of the binary in dumps/diagnoses; byte i
+ *                         of it is i & 0xff, so a reader can check it whole
  *   fail_recover      (RW) recover ops fail with -EINVAL
  *   dump_elems        (RW) dumps carry an array "elems" of that many objects
+ *   diagnose_elems    (RW) diagnoses carry an array "elems" of that many
+ *                         objects, element i holding i
+ *   nesting_6_12      (RW) dump and diagnose ops end a nest they never
+ *                         opened, as 6.12's netdevsim does
  *   recover_delay_ms  (RW) recover ops sleep that long before finishing
  *   fail_dump         (RW) non-zero errno returned (negated) by dump ops
  *   fail_diagnose     (RW) non-zero errno returned (negated) by diagnose ops
@@ -131,11 +136,13 @@ struct nsim_health_rep {
  * @binary_len: see the file header; like the other knobs below it is
  *		written by debugfs at any time and read once per op
  * @dump_elems: see the file header
+ * @diagnose_elems: see the file header
  * @recover_delay_ms: see the file header
  * @fail_dump: see the file header
  * @fail_diagnose: see the file header
  * @fail_test: see the file header
  * @fail_recover: see the file header
+ * @nesting_6_12: see the file header
  */
 struct nsim_dev_health {
 	struct devlink *devlink;
@@ -146,11 +153,13 @@ struct nsim_dev_health {
 	atomic_t dump_seq;
 	u32 binary_len;
 	u32 dump_elems;
+	u32 diagnose_elems;
 	u32 recover_delay_ms;
 	u32 fail_dump;
 	u32 fail_diagnose;
 	u32 fail_test;
 	bool fail_recover;
+	bool nesting_6_12;
 };
 
 /* Context handed to devlink_health_report(), seen by recover and dump. */
@@ -174,17 +183,20 @@ static int nsim_health_report(struct nsim_health_rep *rep, const char *msg)
 static int nsim_health_put_binary(struct devlink_fmsg *fmsg, u32 len)
 {
 	u8 *binary;
+	u32 i;
 
 	binary = kvmalloc(len, GFP_KERNEL | __GFP_NOWARN);
 	if (!binary)
 		return -ENOMEM;
-	get_random_bytes(binary, len);
+	for (i = 0; i < len; i++)
+		binary[i] = i & 0xff;
 	devlink_fmsg_binary_pair_put(fmsg, "test_binary", binary, len);
 	kvfree(binary);
 	return 0;
 }
 
-static void nsim_health_put_nests(struct devlink_fmsg *fmsg)
+static void nsim_health_put_nests(struct devlink_fmsg *fmsg,
+				  const struct nsim_dev_health *health)
 {
 	int i;
 
@@ -194,6 +206,9 @@ static void nsim_health_put_nests(struct devlink_fmsg *fmsg)
 	devlink_fmsg_u8_pair_put(fmsg, "nested_test_u8", 0);
 	devlink_fmsg_obj_nest_end(fmsg);
 	devlink_fmsg_pair_nest_end(fmsg);
+	/* 6.12's netdevsim has this stray end: the core must still send it */
+	if (READ_ONCE(health->nesting_6_12))
+		devlink_fmsg_arr_pair_nest_end(fmsg);
 
 	devlink_fmsg_arr_pair_nest_start(fmsg, "test_u32_array");
 	for (i = 0; i < 10; i++)
@@ -227,30 +242,28 @@ static int nsim_health_put_samples(struct devlink_fmsg *fmsg,
 	if (err)
 		return err;
 
-	nsim_health_put_nests(fmsg);
+	nsim_health_put_nests(fmsg, health);
 	return 0;
 }
 
 /*
- * "dump_seq" tells dumps apart, and "elems" sizes the dump at will: element
- * i holds dump_seq + i, so a reader that stitched two dumps together sees a
- * gap in the sequence.
+ * An array "elems" of @count objects, element i holding @first + i, sizes
+ * a dump or diagnose at will. Dumps start at their "dump_seq", which tells
+ * dumps apart: a reader that stitched two dumps together sees a gap in the
+ * sequence.
  */
-static int nsim_health_put_elems(struct devlink_fmsg *fmsg,
-				 struct nsim_dev_health *health)
+static int nsim_health_put_elems(struct devlink_fmsg *fmsg, u32 first,
+				 u32 count)
 {
-	u32 count = READ_ONCE(health->dump_elems);
-	u32 seq = atomic_inc_return(&health->dump_seq);
 	u32 i;
 
-	devlink_fmsg_u32_pair_put(fmsg, "dump_seq", seq);
 	if (!count)
 		return 0;
 
 	devlink_fmsg_arr_pair_nest_start(fmsg, "elems");
 	for (i = 0; i < count; i++) {
 		devlink_fmsg_obj_nest_start(fmsg);
-		devlink_fmsg_u32_pair_put(fmsg, "elem", seq + i);
+		devlink_fmsg_u32_pair_put(fmsg, "elem", first + i);
 		devlink_fmsg_obj_nest_end(fmsg);
 		/* Millions of elements may be asked for: stay killable. */
 		if (!(i % 1024)) {
@@ -301,6 +314,7 @@ static int nsim_health_dump(struct devlink_health_reporter *reporter,
 	struct nsim_health_rep *rep = devlink_health_reporter_priv(reporter);
 	u32 fault = READ_ONCE(rep->health->fail_dump);
 	const struct nsim_health_ctx *ctx = priv_ctx;
+	u32 seq;
 	int err;
 
 	if (fault) {
@@ -316,7 +330,10 @@ static int nsim_health_dump(struct devlink_health_reporter *reporter,
 	if (err)
 		return err;
 
-	return nsim_health_put_elems(fmsg, rep->health);
+	seq = atomic_inc_return(&rep->health->dump_seq);
+	devlink_fmsg_u32_pair_put(fmsg, "dump_seq", seq);
+	return nsim_health_put_elems(fmsg, seq,
+				     READ_ONCE(rep->health->dump_elems));
 }
 
 static int nsim_health_diagnose(struct devlink_health_reporter *reporter,
@@ -325,6 +342,7 @@ static int nsim_health_diagnose(struct devlink_health_reporter *reporter,
 {
 	struct nsim_health_rep *rep = devlink_health_reporter_priv(reporter);
 	u32 fault = READ_ONCE(rep->health->fail_diagnose);
+	int err;
 
 	if (fault) {
 		NL_SET_ERR_MSG_MOD(extack, "Diagnose failure injected by fail_diagnose");
@@ -337,7 +355,12 @@ static int nsim_health_diagnose(struct devlink_health_reporter *reporter,
 					     rep->recovered_break_msg);
 	mutex_unlock(&rep->msg_lock);
 
-	return nsim_health_put_samples(fmsg, rep->health);
+	err = nsim_health_put_samples(fmsg, rep->health);
+	if (err)
+		return err;
+
+	return nsim_health_put_elems(fmsg, 0,
+				     READ_ONCE(rep->health->diagnose_elems));
 }
 
 static int nsim_health_test(struct devlink_health_reporter *reporter,
@@ -770,6 +793,10 @@ static int nsim_dev_health_debugfs_init(struct nsim_dev *nsim_dev,
 			    &health->fail_recover);
 	debugfs_create_u32("dump_elems", 0600, health->ddir,
 			   &health->dump_elems);
+	debugfs_create_u32("diagnose_elems", 0600, health->ddir,
+			   &health->diagnose_elems);
+	debugfs_create_bool("nesting_6_12", 0600, health->ddir,
+			    &health->nesting_6_12);
 	debugfs_create_u32("recover_delay_ms", 0600, health->ddir,
 			   &health->recover_delay_ms);
 	debugfs_create_u32("fail_dump", 0600, health->ddir,
