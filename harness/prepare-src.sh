@@ -122,8 +122,16 @@ fi
 if [[ $tree == ours ]]; then
 	exec 6>"$WORK/src/.lock-series"
 	flock -w 600 6 || die "the series is locked"
-	series_build
-	series_apply
+	# The series only changes with patches/ and overlay/: build and apply
+	# it again only then (series-build.sh prepares the tree twice a patch).
+	key=$( (cd "$LAB_ROOT" && find patches overlay -type f -print0 | sort -z |
+		xargs -0 md5sum) | md5sum)
+	if [[ ! -d $SERIES_AM || $(cat "$WORK/series.key" 2>/dev/null) != "$key" ]]; then
+		rm -f "$WORK/series.key"
+		series_build
+		series_apply
+		echo "$key" >"$WORK/series.key"
+	fi
 	step=${SERIES_STEP:-$(series_count)}
 fi
 stage=$WORK/src/.stage-$tree
