@@ -42,17 +42,47 @@
  *   and takes no lock but the state lock. While a recovery it decided is
  *   queued or running, reports coalesce into it.
  *
+ * Closing. Driver ops (dump, recover, diagnose, test) run only under the
+ * instance lock and only while the reporter is open. The core closes every
+ * reporter of an instance while the instance is reloaded (from before
+ * ops->reload_down until ops->reload_up returns) and for good when the
+ * instance is unregistered; a driver closes one with
+ * devl_health_reporter_close() before it frees what the ops use, and
+ * destroy closes it too. Closing happens under the instance lock, so no op
+ * is running then, and none runs afterwards: a queued run of the deferred
+ * work is cancelled or finds the reporter closed. This settles three
+ * problems at once:
+ *
+ * - Teardown does not deadlock with a synchronous report. Teardown holds
+ *   the instance lock and may wait for the context that reports (a work
+ *   item it flushes, a debugfs file it removes). So a synchronous report
+ *   never sleeps on the instance lock, which nothing would wake: it tries
+ *   it, sleeps a little on a wait queue that closing wakes, and gives up
+ *   when the reporter is closed (the error is counted, the automatic
+ *   recovery cancelled). Without a teardown it gets the lock and returns
+ *   0, -ECANCELED or the recovery's error, as it always did.
+ * - No op runs on what a driver tears down, including recoveries queued
+ *   by devlink_health_report_nowait().
+ * - No op runs during a reload, when the driver's state is half gone.
+ *
+ * Errors reported during a recovery. A recovery answers the errors counted
+ * when it started. If more were reported while it ran, any of them may
+ * have come after the device was reset: the reporter stays in error, and
+ * one more recovery runs (deferred) if the policy allows an automatic
+ * recovery at that moment, as for an error that finds the reporter
+ * healthy.
+ *
  * Lifetime: a driver uses a reporter from create to destroy, and must not
- * report, update the state or call recovery_done on a reporter that it is
- * destroying or has destroyed. The reporter itself is reference counted:
- * create holds one reference, dropped by destroy, and each queued run of
- * the deferred work holds one. Destroy, under the instance lock, never
- * waits for the deferred work, which takes that lock: it marks the
- * reporter dead, cancels a run that has not started and drops the
- * reporter's references; a run that has started finds the reporter dead
- * once it gets the instance lock, calls no driver op and drops the last
- * reference. The reporter holds a reference on its devlink instance until
- * it is freed, so the instance lock is there to be taken.
+ * report, update the state or call recovery_done on a reporter that it has
+ * destroyed. The reporter itself is reference counted: create holds one
+ * reference, dropped by destroy, and each queued run of the deferred work
+ * holds one. Destroy, under the instance lock, never waits for the
+ * deferred work, which takes that lock: it closes the reporter, which
+ * cancels a run that has not started, and drops the create reference; a
+ * run that has started finds the reporter closed once it gets the
+ * instance lock, calls no driver op and drops the last reference. The
+ * reporter holds a reference on its devlink instance until it is freed,
+ * so the instance lock is there to be taken.
  */
 
 #include <linux/atomic.h>
@@ -64,6 +94,7 @@
 #include <linux/seqlock.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <kunit/static_stub.h>
 #include <kunit/visibility.h>
@@ -375,6 +406,194 @@ devlink_health_reporter_find(struct devlink *devlink,
 	return NULL;
 }
 
+/*
+ * Reports waiting for the instance lock sleep here between two tries of
+ * the lock; closing a reporter wakes them. See devlink_health_lock_open().
+ */
+static DECLARE_WAIT_QUEUE_HEAD(devlink_health_close_wq);
+
+/* How long a report waiting for the instance lock sleeps between tries. */
+#define DEVLINK_HEALTH_LOCK_RETRY_MS	10
+
+static bool devlink_health_is_closed(const struct devlink_health_reporter *reporter)
+{
+	return READ_ONCE(reporter->closed) || READ_ONCE(reporter->reloading);
+}
+
+/**
+ * devlink_health_check_open() - may a driver op of a reporter run?
+ * @reporter: the reporter
+ * @extack: extended ack, may be NULL
+ *
+ * Context: instance lock held, which keeps the answer true until it is
+ * released.
+ * Return: 0 when the reporter is open, -ENODEV when it is closed.
+ */
+int devlink_health_check_open(struct devlink_health_reporter *reporter,
+			      struct netlink_ext_ack *extack)
+{
+	devl_assert_locked(reporter->devlink);
+
+	if (!devlink_health_is_closed(reporter))
+		return 0;
+	NL_SET_ERR_MSG(extack, "Reporter is closed: its device is being reloaded or torn down");
+	return -ENODEV;
+}
+
+/*
+ * Take the instance lock for a synchronous report, unless the reporter is
+ * or gets closed. Whoever tears the instance or the reporter down holds
+ * that lock and may wait for the context that reports: a report sleeping
+ * in devl_lock() would never wake. So it tries the lock, sleeps up to
+ * DEVLINK_HEALTH_LOCK_RETRY_MS on a wait queue that closing wakes, and
+ * tries again until it gets the lock or the reporter is closed.
+ *
+ * Return: true with the instance lock held and the reporter open; false,
+ * without the lock, when the reporter is closed.
+ */
+static bool devlink_health_lock_open(struct devlink_health_reporter *reporter)
+{
+	struct devlink *devlink = reporter->devlink;
+
+	while (!devl_trylock(devlink))
+		if (wait_event_timeout(devlink_health_close_wq,
+				       devlink_health_is_closed(reporter),
+				       msecs_to_jiffies(DEVLINK_HEALTH_LOCK_RETRY_MS)))
+			return false;
+	if (!devlink_health_is_closed(reporter))
+		return true;
+	devl_unlock(devlink);
+	return false;
+}
+
+static void devlink_health_reporter_put(struct devlink_health_reporter *reporter);
+
+/*
+ * @reporter was just marked closed: drop the deferred work that has not
+ * started (a run that has started finds the reporter closed) and wake the
+ * reports waiting for the instance lock.
+ */
+static void devlink_health_quiesce(struct devlink_health_reporter *reporter)
+{
+	unsigned long flags;
+	bool cancelled;
+
+	devl_assert_locked(reporter->devlink);
+
+	raw_spin_lock_irqsave(&reporter->state_lock, flags);
+	cancelled = cancel_work(&reporter->deferred_work);
+	if (cancelled) {
+		reporter->deferred = 0;
+		WRITE_ONCE(reporter->recover_inflight, false);
+	}
+	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
+	if (cancelled)
+		devlink_health_reporter_put(reporter);
+	wake_up_all(&devlink_health_close_wq);
+}
+
+/**
+ * devl_health_reporter_close() - stop the driver ops of a reporter for good
+ * @reporter: the reporter
+ *
+ * For a driver about to free what the ops of @reporter use, before it
+ * destroys the reporter: on return no op of @reporter runs and none will
+ * (ops run under the instance lock, which the caller holds), including a
+ * recovery queued by devlink_health_report_nowait(). Reports made
+ * afterwards are still traced, counted and notified, but take no dump and
+ * run no recovery (devlink_health_report() returns -ECANCELED where it
+ * would have recovered), and a devlink_health_report() waiting for the
+ * instance lock gives up. The reporter stays listed with its state and
+ * counters until destroyed; user requests that need an op fail with
+ * -ENODEV. Destroy closes the reporter too.
+ *
+ * Context: process context, instance lock held.
+ */
+void devl_health_reporter_close(struct devlink_health_reporter *reporter)
+{
+	devl_assert_locked(reporter->devlink);
+
+	WRITE_ONCE(reporter->closed, true);
+	devlink_health_quiesce(reporter);
+}
+EXPORT_SYMBOL_GPL(devl_health_reporter_close);
+
+/* Set the reloading mark of every reporter of @devlink and of its ports. */
+static void devlink_health_set_reloading(struct devlink *devlink, bool reloading)
+{
+	struct devlink_health_reporter *reporter;
+	struct devlink_port *port;
+	unsigned long index;
+
+	devl_assert_locked(devlink);
+
+	list_for_each_entry(reporter, &devlink->reporter_list, list) {
+		WRITE_ONCE(reporter->reloading, reloading);
+		if (reloading)
+			devlink_health_quiesce(reporter);
+	}
+	xa_for_each(&devlink->ports, index, port)
+		list_for_each_entry(reporter, &port->reporter_list, list) {
+			WRITE_ONCE(reporter->reloading, reloading);
+			if (reloading)
+				devlink_health_quiesce(reporter);
+		}
+}
+
+/**
+ * devlink_health_reload_down() - close the reporters of a reloading instance
+ * @devlink: instance about to call ops->reload_down
+ *
+ * Until devlink_health_reload_up(), no driver op of the instance's
+ * reporters runs, and synchronous reports do not wait for the instance
+ * lock, which the reload holds while the driver tears down.
+ *
+ * Context: process context, instance lock held.
+ */
+void devlink_health_reload_down(struct devlink *devlink)
+{
+	devlink_health_set_reloading(devlink, true);
+}
+
+/**
+ * devlink_health_reload_up() - reopen the reporters after a reload
+ * @devlink: instance whose reload ended, successfully or not
+ *
+ * Reopens the reporters that the reload left in place; those the driver
+ * created meanwhile are open already.
+ *
+ * Context: process context, instance lock held.
+ */
+void devlink_health_reload_up(struct devlink *devlink)
+{
+	devlink_health_set_reloading(devlink, false);
+}
+
+/**
+ * devlink_health_unregister() - close every reporter of an instance for good
+ * @devlink: instance being unregistered
+ *
+ * Drivers tear an instance down after unregistering it, under the
+ * instance lock: from here on no driver op runs and no synchronous report
+ * waits for that lock.
+ *
+ * Context: process context, instance lock held.
+ */
+void devlink_health_unregister(struct devlink *devlink)
+{
+	struct devlink_health_reporter *reporter;
+	struct devlink_port *port;
+	unsigned long index;
+
+	devl_assert_locked(devlink);
+
+	list_for_each_entry(reporter, &devlink->reporter_list, list)
+		devl_health_reporter_close(reporter);
+	xa_for_each(&devlink->ports, index, port)
+		list_for_each_entry(reporter, &port->reporter_list, list)
+			devl_health_reporter_close(reporter);
+}
+
 static void devlink_health_reporter_free(struct devlink_health_reporter *reporter)
 {
 	if (reporter->dump_fmsg)
@@ -554,7 +773,7 @@ EXPORT_SYMBOL_GPL(devlink_health_reporter_create);
  * The instance lock excludes every netlink operation, so none is using
  * the reporter, and no driver op of it is running or will run: deferred
  * work that did not start is cancelled, deferred work that started waits
- * for the instance lock and then finds the reporter dead. The driver must
+ * for the instance lock and then finds the reporter closed. The driver must
  * have stopped reporting on it. The memory, with the stored dump, is freed
  * here or, if a deferred run still holds it, when that run ends.
  *
@@ -566,14 +785,12 @@ void devl_health_reporter_destroy(struct devlink_health_reporter *reporter)
 	devl_assert_locked(reporter->devlink);
 
 	list_del(&reporter->list);
-	reporter->dead = true;
 	/*
-	 * cancel_work_sync() here could deadlock: a started run waits for
-	 * the instance lock we hold. Only a run that has not started is
-	 * cancelled, and its reference dropped on its behalf.
+	 * Not cancel_work_sync(), which could deadlock: a started run waits
+	 * for the instance lock we hold. Closing cancels a run that has not
+	 * started; one that has finds the reporter closed.
 	 */
-	if (cancel_work(&reporter->deferred_work))
-		devlink_health_reporter_put(reporter);
+	devl_health_reporter_close(reporter);
 	devlink_health_reporter_put(reporter);
 }
 EXPORT_SYMBOL_GPL(devl_health_reporter_destroy);
@@ -724,6 +941,9 @@ int devlink_health_dump_ensure(struct devlink_health_reporter *reporter,
 		return 0;
 	if (!reporter->ops->dump)
 		return -EOPNOTSUPP;
+	err = devlink_health_check_open(reporter, extack);
+	if (err)
+		return err;
 
 	fmsg = devlink_fmsg_alloc();
 	if (!fmsg)
@@ -835,15 +1055,71 @@ devlink_health_state_get(struct devlink_health_reporter *reporter)
 	return devlink_health_word_state(atomic64_read(&reporter->errors_state));
 }
 
+static void devlink_health_defer(struct devlink_health_reporter *reporter,
+				 unsigned int todo);
+
 /*
- * A recovery succeeded: count it, then heal. In that order: a report or a
- * reader that finds the reporter healthy finds the recovery counted.
+ * Errors were reported while a recovery ran, and the reporter stays in
+ * error: recover once more, through the deferred work, if the policy
+ * allows an automatic recovery now, as for an error that finds the
+ * reporter healthy. Otherwise the reporter stays in error for the user to
+ * see, and the refusal is traced.
  */
-static void devlink_health_recovered(struct devlink_health_reporter *reporter)
+static void devlink_health_recover_again(struct devlink_health_reporter *reporter)
 {
+	struct devlink_health_config cfg;
+	struct devlink_health_gate gate;
+	unsigned long flags, now;
+
+	devlink_health_cfg_read(reporter, &cfg);
+	gate = (struct devlink_health_gate) {
+		.prev_state = DEVLINK_HEALTH_REPORTER_STATE_HEALTHY,
+		.auto_recover = cfg.auto_recover,
+		.recovery_count = devlink_health_recoveries(reporter),
+		.last_recovery_ts = READ_ONCE(reporter->last_recovery_ts),
+		.graceful_period = cfg.graceful_period,
+		.burst_period = cfg.burst_period,
+	};
+	now = devlink_health_now();
+
+	switch (devlink_health_recover_gate(&gate, now)) {
+	case DEVLINK_HEALTH_GATE_RECOVER:
+		raw_spin_lock_irqsave(&reporter->state_lock, flags);
+		WRITE_ONCE(reporter->recover_inflight, true);
+		devlink_health_defer(reporter, DEVLINK_HEALTH_DEFER_RECOVER);
+		raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
+		break;
+	case DEVLINK_HEALTH_GATE_GRACE:
+		trace_devlink_health_recover_aborted(reporter->devlink,
+						     reporter->ops->name,
+						     DEVLINK_HEALTH_REPORTER_STATE_ERROR,
+						     now - gate.last_recovery_ts);
+		break;
+	default:	/* auto-recover off */
+		break;
+	}
+}
+
+/*
+ * A recovery that started when the state word was @word succeeded: count
+ * it, then heal, in that order (a report or a reader that finds the
+ * reporter healthy finds the recovery counted). Heal only if no error was
+ * reported since @word: such an error may have come after the device was
+ * reset, and nothing else would recover it.
+ */
+static void devlink_health_recovered(struct devlink_health_reporter *reporter,
+				     s64 word)
+{
+	s64 cur = word;
+
 	devlink_health_count_recovery(reporter);
-	devlink_health_word_set_state(reporter,
-				      DEVLINK_HEALTH_REPORTER_STATE_HEALTHY);
+	if (atomic64_try_cmpxchg(&reporter->errors_state, &cur,
+				 word & ~DEVLINK_HEALTH_WORD_ERROR))
+		return;
+	/* a state update, not a report, moved the word: it stands */
+	if (devlink_health_word_errors(cur) == devlink_health_word_errors(word))
+		return;
+	devlink_health_recover_again(reporter);
 }
 
 /**
@@ -853,27 +1129,35 @@ static void devlink_health_recovered(struct devlink_health_reporter *reporter)
  * @extack: extended ack, may be NULL
  *
  * A healthy reporter has nothing to recover, whether or not it has a
- * recover callback. On success the reporter is healthy again and
- * listeners are told.
+ * recover callback. On success the reporter is healthy again, unless an
+ * error was reported while the callback ran (see
+ * devlink_health_recovered()), and listeners are told.
  *
  * Context: process context, instance lock held.
- * Return: 0 if healthy on return, -EOPNOTSUPP if unhealthy without a
- * recover callback, or the callback's error.
+ * Return: 0 if the callback succeeded or the reporter was healthy,
+ * -EOPNOTSUPP if unhealthy without a recover callback, -ENODEV if the
+ * reporter is closed, or the callback's error.
  */
 int devlink_health_recover(struct devlink_health_reporter *reporter,
 			   void *priv_ctx, struct netlink_ext_ack *extack)
 {
+	s64 word;
 	int err;
 
 	devl_assert_locked(reporter->devlink);
 
-	if (devlink_health_state_get(reporter) ==
+	/* the errors counted here are the ones this recovery answers */
+	word = atomic64_read(&reporter->errors_state);
+	if (devlink_health_word_state(word) ==
 	    DEVLINK_HEALTH_REPORTER_STATE_HEALTHY)
 		return 0;
 	if (!reporter->ops->recover) {
 		NL_SET_ERR_MSG(extack, "Reporter has no recover operation");
 		return -EOPNOTSUPP;
 	}
+	err = devlink_health_check_open(reporter, extack);
+	if (err)
+		return err;
 
 	err = reporter->ops->recover(reporter, priv_ctx, extack);
 	trace_devlink_health_recover_result(reporter->devlink,
@@ -881,7 +1165,7 @@ int devlink_health_recover(struct devlink_health_reporter *reporter,
 	if (err)
 		return err;
 
-	devlink_health_recovered(reporter);
+	devlink_health_recovered(reporter, word);
 	devlink_health_notify(reporter);
 	return 0;
 }
@@ -982,7 +1266,9 @@ devlink_health_report_decide(struct devlink_health_reporter *reporter,
 	if (!rc.want_dump && rc.verdict != DEVLINK_HEALTH_GATE_RECOVER)
 		return 0;
 
-	devl_lock(devlink);
+	if (!devlink_health_lock_open(reporter))
+		return rc.verdict == DEVLINK_HEALTH_GATE_RECOVER ?
+		       devlink_health_report_cancel(reporter, &rc) : 0;
 	if (rc.want_dump)
 		devlink_health_auto_dump(reporter, priv_ctx);
 	if (rc.verdict == DEVLINK_HEALTH_GATE_RECOVER)
@@ -1009,12 +1295,17 @@ devlink_health_report_decide(struct devlink_health_reporter *reporter,
  *
  * Use it from process context without the instance lock, when the outcome
  * of the recovery matters to the caller or the callbacks need @priv_ctx;
- * from any other context, use devlink_health_report_nowait().
+ * from any other context, use devlink_health_report_nowait(). It may be
+ * called from a context that the teardown of the instance or of the
+ * reporter waits for: when the reporter is closed (see
+ * devl_health_reporter_close()) it stops waiting for the instance lock,
+ * and no dump or recovery runs.
  *
  * Context: process context, may sleep; takes the instance lock, which the
  * caller must not hold.
  * Return: 0 when recovered or when auto-recover is off, -ECANCELED when
- * the automatic recovery was refused, or the error of the recovery.
+ * the automatic recovery was refused or the reporter is closed, or the
+ * error of the recovery.
  */
 int devlink_health_report(struct devlink_health_reporter *reporter,
 			  const char *msg, void *priv_ctx)
@@ -1070,8 +1361,9 @@ static void devlink_health_defer(struct devlink_health_reporter *reporter,
  * devlink_health_recover_result trace event.
  *
  * Use it where devlink_health_report() must not be called: in hard or soft
- * interrupt context, under a spinlock, with the instance lock held, or in
- * a context that the instance's teardown waits for.
+ * interrupt context, under a spinlock, or with the instance lock held. On
+ * a closed reporter (see devl_health_reporter_close()) it takes no dump
+ * and queues no recovery.
  *
  * Context: any but NMI. Never sleeps, allocates nothing and takes no lock
  * but @reporter's state_lock; the instance lock may be held.
@@ -1086,6 +1378,7 @@ int devlink_health_report_nowait(struct devlink_health_reporter *reporter,
 	unsigned int todo = DEVLINK_HEALTH_DEFER_NOTIFY;
 	struct devlink_health_report_ctx rc;
 	struct devlink_health_config cfg;
+	bool cancelled, closed;
 	unsigned long flags;
 
 	WARN_ON_ONCE(!msg);
@@ -1103,17 +1396,21 @@ int devlink_health_report_nowait(struct devlink_health_reporter *reporter,
 	 * lock for it.
 	 */
 	strscpy(reporter->last_msg, msg ?: "");
-	if (rc.want_dump && devlink_health_report_goes_on(&rc))
+	/* a closed reporter runs no op: the error is only counted */
+	closed = devlink_health_is_closed(reporter);
+	if (!closed && rc.want_dump && devlink_health_report_goes_on(&rc))
 		todo |= DEVLINK_HEALTH_DEFER_DUMP;
-	if (rc.verdict == DEVLINK_HEALTH_GATE_RECOVER) {
+	if (!closed && rc.verdict == DEVLINK_HEALTH_GATE_RECOVER) {
 		todo |= DEVLINK_HEALTH_DEFER_RECOVER;
 		WRITE_ONCE(reporter->recover_inflight, true);
 	}
 	devlink_health_defer(reporter, todo);
 	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
 
-	if (rc.verdict == DEVLINK_HEALTH_GATE_UNRECOVERED ||
-	    rc.verdict == DEVLINK_HEALTH_GATE_GRACE)
+	cancelled = rc.verdict == DEVLINK_HEALTH_GATE_UNRECOVERED ||
+		    rc.verdict == DEVLINK_HEALTH_GATE_GRACE ||
+		    (closed && rc.verdict == DEVLINK_HEALTH_GATE_RECOVER);
+	if (cancelled)
 		return devlink_health_report_cancel(reporter, &rc);
 	return 0;
 }
@@ -1133,6 +1430,11 @@ static void devlink_health_deferred_run(struct devlink_health_reporter *reporter
 	raw_spin_lock_irqsave(&reporter->state_lock, flags);
 	todo = reporter->deferred;
 	reporter->deferred = 0;
+	/* closed while this run waited for the instance lock: no op runs */
+	if (devlink_health_is_closed(reporter)) {
+		todo = 0;
+		WRITE_ONCE(reporter->recover_inflight, false);
+	}
 	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
 
 	if (todo & DEVLINK_HEALTH_DEFER_NOTIFY)
@@ -1155,8 +1457,8 @@ static void devlink_health_deferred_run(struct devlink_health_reporter *reporter
 
 /*
  * One run of a reporter's deferred work, holding a reference on it. The
- * instance lock serializes it with destroy: a reporter destroyed while the
- * run waited for the lock is dead, and none of its ops may run any more.
+ * instance lock serializes it with closing and destroy: a reporter closed
+ * while the run waited for the lock runs no op.
  */
 static void devlink_health_deferred_work(struct work_struct *work)
 {
@@ -1168,8 +1470,7 @@ static void devlink_health_deferred_work(struct work_struct *work)
 	devlink = reporter->devlink;
 
 	devl_lock(devlink);
-	if (!reporter->dead)
-		devlink_health_deferred_run(reporter);
+	devlink_health_deferred_run(reporter);
 	devl_unlock(devlink);
 	devlink_health_reporter_put(reporter);
 }

@@ -193,8 +193,12 @@ enum devlink_health_defer {
  * @devlink_port: owning port, NULL for an instance reporter. Immutable.
  * @refcount: one reference from create to destroy, plus one for each queued
  *	run of @deferred_work; the last put frees the reporter
- * @dead: set by destroy; under the instance lock. A run of @deferred_work
- *	checks it once it holds that lock and, if set, does nothing.
+ * @closed: no driver op may run any more: set for good by
+ *	devl_health_reporter_close(), destroy, or the unregistration of the
+ *	instance. Written under the instance lock; read under it before an op
+ *	runs, and with READ_ONCE() by reports waiting for that lock.
+ * @reloading: the instance is being reloaded: no driver op may run until
+ *	the reload ends. Written and read like @closed.
  * @deferred_work: does in process context, under the instance lock, what
  *	devlink_health_report_nowait() cannot: notify, dump and recover
  * @errors_state: the health state and the count of reports, in one word:
@@ -268,7 +272,8 @@ struct devlink_health_reporter {
 	struct devlink *devlink;
 	struct devlink_port *devlink_port;
 	refcount_t refcount;
-	bool dead;
+	bool closed;
+	bool reloading;
 	struct work_struct deferred_work;
 
 	atomic64_t errors_state;
@@ -377,6 +382,11 @@ int devlink_health_dump_ensure(struct devlink_health_reporter *reporter,
 void devlink_health_fmsg_check(struct devlink_health_reporter *reporter,
 			       const struct devlink_fmsg *fmsg);
 void devlink_health_dump_clear(struct devlink_health_reporter *reporter);
+int devlink_health_check_open(struct devlink_health_reporter *reporter,
+			      struct netlink_ext_ack *extack);
+void devlink_health_reload_down(struct devlink *devlink);
+void devlink_health_reload_up(struct devlink *devlink);
+void devlink_health_unregister(struct devlink *devlink);
 
 #if IS_ENABLED(CONFIG_KUNIT)
 /* static unless KUnit is enabled, for the devlink_health_state suite */

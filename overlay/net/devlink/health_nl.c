@@ -648,6 +648,9 @@ int devlink_nl_health_reporter_diagnose_doit(struct sk_buff *skb,
 			       "Reporter has no diagnose operation");
 		return -EOPNOTSUPP;
 	}
+	err = devlink_health_check_open(reporter, info->extack);
+	if (err)
+		return err;
 
 	fmsg = devlink_fmsg_alloc();
 	if (!fmsg)
@@ -821,6 +824,7 @@ int devlink_nl_health_reporter_test_doit(struct sk_buff *skb,
 					 struct genl_info *info)
 {
 	struct devlink_health_reporter *reporter;
+	int err;
 
 	reporter = devlink_nl_health_reporter_from_info(info);
 	if (IS_ERR(reporter))
@@ -829,6 +833,9 @@ int devlink_nl_health_reporter_test_doit(struct sk_buff *skb,
 		NL_SET_ERR_MSG(info->extack, "Reporter has no test operation");
 		return -EOPNOTSUPP;
 	}
+	err = devlink_health_check_open(reporter, info->extack);
+	if (err)
+		return err;
 
 	return reporter->ops->test(reporter, info->extack);
 }

@@ -25,6 +25,8 @@
  *   fail_dump         (RW) non-zero errno returned (negated) by dump ops
  *   fail_diagnose     (RW) non-zero errno returned (negated) by diagnose ops
  *   fail_test         (RW) non-zero errno returned (negated) by test ops
+ *   ops_after_teardown (R) ops that ran on a reporter after the teardown
+ *                         knob tore down the state they use; must stay 0
  *   reporters/<name>/ actions on the device reporter <name>
  *   ports/<index>/    actions on the "port_dummy" reporter of port <index>
  *
@@ -43,6 +45,13 @@
  *   report_softirq    (W) same from a timer in softirq context
  *   report_locked     (W) report K times with devlink_health_report_nowait()
  *                         while holding the devlink instance lock
+ *   teardown          (W) what a driver does when it stops a queue: under
+ *                         the instance lock, report K times with
+ *                         devlink_health_report_nowait() (recoveries get
+ *                         queued), close the reporter, drop the lock, tear
+ *                         down the state the ops use, and give the queued
+ *                         work 100 ms to run. The reporter stays, closed,
+ *                         until the device or port goes.
  *
  * The timer knobs return at once, the reports are fired afterwards; a write
  * while a series is still being fired fails with -EBUSY. report_locked
@@ -77,6 +86,7 @@
 #define NSIM_HEALTH_HARDIRQ_MSG		"Report from a hard IRQ timer"
 #define NSIM_HEALTH_SOFTIRQ_MSG		"Report from a softirq timer"
 #define NSIM_HEALTH_LOCKED_MSG		"Report under the devlink instance lock"
+#define NSIM_HEALTH_TEARDOWN_MSG	"Report right before a teardown"
 /* Most reports one write to a timer or locked knob may ask for */
 #define NSIM_HEALTH_BATCH_MAX		100000
 /*
@@ -111,6 +121,8 @@ enum nsim_health_dev_rep {
  *		  timer only when it finds it 0
  * @softirq_timer: fires the reports of report_softirq, in softirq context
  * @softirq_left: reports @softirq_timer still has to fire, same rule
+ * @torn_down: the teardown knob tore down what the ops use; an op that
+ *	       runs afterwards counts itself in ops_after_teardown and fails
  */
 struct nsim_health_rep {
 	struct nsim_dev_health *health;
@@ -122,6 +134,7 @@ struct nsim_health_rep {
 	atomic_t hardirq_left;
 	struct timer_list softirq_timer;
 	atomic_t softirq_left;
+	bool torn_down;
 };
 
 /**
@@ -143,6 +156,7 @@ struct nsim_health_rep {
  * @fail_test: see the file header
  * @fail_recover: see the file header
  * @nesting_6_12: see the file header
+ * @ops_after_teardown: see the file header
  */
 struct nsim_dev_health {
 	struct devlink *devlink;
@@ -160,6 +174,7 @@ struct nsim_dev_health {
 	u32 fail_test;
 	bool fail_recover;
 	bool nesting_6_12;
+	atomic_t ops_after_teardown;
 };
 
 /* Context handed to devlink_health_report(), seen by recover and dump. */
@@ -171,6 +186,18 @@ struct nsim_health_ctx {
 static int nsim_health_fault_err(u32 fault)
 {
 	return fault <= MAX_ERRNO ? -(int)fault : -EINVAL;
+}
+
+/*
+ * An op of a reporter whose state the teardown knob tore down: the core
+ * must not call it any more. Count it for the test to see, and fail.
+ */
+static bool nsim_health_op_after_teardown(struct nsim_health_rep *rep)
+{
+	if (!READ_ONCE(rep->torn_down))
+		return false;
+	atomic_inc(&rep->health->ops_after_teardown);
+	return true;
 }
 
 static int nsim_health_report(struct nsim_health_rep *rep, const char *msg)
@@ -284,6 +311,8 @@ static int nsim_health_recover(struct devlink_health_reporter *reporter,
 	const struct nsim_health_ctx *ctx = priv_ctx;
 	char *msg;
 
+	if (nsim_health_op_after_teardown(rep))
+		return -ENODEV;
 	/* A slow device reset; a killed caller need not sit it out. */
 	if (delay_ms)
 		msleep_interruptible(delay_ms);
@@ -317,6 +346,8 @@ static int nsim_health_dump(struct devlink_health_reporter *reporter,
 	u32 seq;
 	int err;
 
+	if (nsim_health_op_after_teardown(rep))
+		return -ENODEV;
 	if (fault) {
 		NL_SET_ERR_MSG_MOD(extack, "Dump failure injected by fail_dump");
 		return nsim_health_fault_err(fault);
@@ -344,6 +375,8 @@ static int nsim_health_diagnose(struct devlink_health_reporter *reporter,
 	u32 fault = READ_ONCE(rep->health->fail_diagnose);
 	int err;
 
+	if (nsim_health_op_after_teardown(rep))
+		return -ENODEV;
 	if (fault) {
 		NL_SET_ERR_MSG_MOD(extack, "Diagnose failure injected by fail_diagnose");
 		return nsim_health_fault_err(fault);
@@ -369,6 +402,8 @@ static int nsim_health_test(struct devlink_health_reporter *reporter,
 	struct nsim_health_rep *rep = devlink_health_reporter_priv(reporter);
 	u32 fault = READ_ONCE(rep->health->fail_test);
 
+	if (nsim_health_op_after_teardown(rep))
+		return -ENODEV;
 	if (fault) {
 		NL_SET_ERR_MSG_MOD(extack, "Test failure injected by fail_test");
 		return nsim_health_fault_err(fault);
@@ -655,6 +690,33 @@ static ssize_t nsim_health_report_locked_write(struct file *file,
 	return count;
 }
 
+static ssize_t nsim_health_teardown_write(struct file *file,
+					  const char __user *data,
+					  size_t count, loff_t *ppos)
+{
+	struct nsim_health_rep *rep = file->private_data;
+	struct devlink *devlink = rep->health->devlink;
+	unsigned int reports, i;
+	int err;
+
+	err = nsim_health_batch_parse(data, count, &reports);
+	if (err)
+		return err;
+	err = nsim_health_devl_trylock(devlink);
+	if (err)
+		return err;
+	for (i = 0; i < reports; i++)
+		devlink_health_report_nowait(rep->reporter,
+					     NSIM_HEALTH_TEARDOWN_MSG);
+	devl_health_reporter_close(rep->reporter);
+	devl_unlock(devlink);
+
+	/* with the lock dropped, as drivers free their rings */
+	WRITE_ONCE(rep->torn_down, true);
+	msleep(100);
+	return count;
+}
+
 static const struct file_operations nsim_health_break_fops = {
 	.open = simple_open,
 	.write = nsim_health_break_write,
@@ -711,6 +773,13 @@ static const struct file_operations nsim_health_report_locked_fops = {
 	.owner = THIS_MODULE,
 };
 
+static const struct file_operations nsim_health_teardown_fops = {
+	.open = simple_open,
+	.write = nsim_health_teardown_write,
+	.llseek = generic_file_llseek,
+	.owner = THIS_MODULE,
+};
+
 static void nsim_health_rep_setup(struct nsim_health_rep *rep,
 				  struct nsim_dev_health *health)
 {
@@ -746,18 +815,17 @@ static int nsim_health_rep_debugfs_init(struct nsim_health_rep *rep,
 			    &nsim_health_report_softirq_fops);
 	debugfs_create_file("report_locked", 0200, rep->ddir, rep,
 			    &nsim_health_report_locked_fops);
+	debugfs_create_file("teardown", 0200, rep->ddir, rep,
+			    &nsim_health_teardown_fops);
 	return 0;
 }
 
 /*
- * Callers remove the knobs of @rep first: debugfs removal waits for the
- * writes in flight, so no knob can reach the reporter once it is gone.
- *
- * That runs with the devlink instance lock held, and a synchronous report
- * in flight waits for that lock: do not remove a port or reload the device
- * while a write to break_health or report_count is in progress. Upstream's
- * break_health knob has the same rule. The knobs that report with
- * devlink_health_report_nowait() do not: they never wait for that lock.
+ * Callers close the reporter and remove the knobs of @rep first: debugfs
+ * removal waits for the writes in flight, so no knob can reach the
+ * reporter once it is gone, and a synchronous report in flight, waiting
+ * for the instance lock that the caller holds, gives up once the reporter
+ * is closed.
  */
 static void nsim_health_rep_release(struct nsim_health_rep *rep)
 {
@@ -805,6 +873,8 @@ static int nsim_dev_health_debugfs_init(struct nsim_dev *nsim_dev,
 			   &health->fail_diagnose);
 	debugfs_create_u32("fail_test", 0600, health->ddir,
 			   &health->fail_test);
+	debugfs_create_atomic_t("ops_after_teardown", 0400, health->ddir,
+				&health->ops_after_teardown);
 	return 0;
 }
 
@@ -832,11 +902,25 @@ static int nsim_dev_health_reps_create(struct devlink *devlink,
 	return 0;
 }
 
+/*
+ * Close the reporter of @rep before removing its knobs: debugfs removal
+ * waits for the knob writes in flight, and a synchronous report among them
+ * waits for the instance lock that our caller holds until the reporter is
+ * closed.
+ */
+static void nsim_health_rep_close(struct nsim_health_rep *rep)
+{
+	if (rep->reporter)
+		devl_health_reporter_close(rep->reporter);
+}
+
 /* Also undoes a partial nsim_dev_health_init(). */
 static void nsim_dev_health_free(struct nsim_dev_health *health)
 {
 	int i;
 
+	for (i = 0; i < NSIM_HEALTH_REP_COUNT; i++)
+		nsim_health_rep_close(&health->reps[i]);
 	debugfs_remove_recursive(health->ddir);
 	for (i = NSIM_HEALTH_REP_COUNT - 1; i >= 0; i--)
 		nsim_health_rep_release(&health->reps[i]);
@@ -901,6 +985,7 @@ void nsim_dev_health_exit(struct nsim_dev *nsim_dev)
 /* Also undoes a partial nsim_dev_port_health_init(). */
 static void nsim_port_health_free(struct nsim_health_rep *rep)
 {
+	nsim_health_rep_close(rep);
 	debugfs_remove_recursive(rep->ddir);
 	nsim_health_rep_release(rep);
 	kfree(rep);
