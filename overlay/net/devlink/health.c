@@ -455,6 +455,8 @@ static bool devlink_health_lock_open(struct devlink_health_reporter *reporter)
 {
 	struct devlink *devlink = reporter->devlink;
 
+	/* the caller's own lock would be retried for ever: catch it */
+	lockdep_assert_not_held(&devlink->lock);
 	while (!devl_trylock(devlink))
 		if (wait_event_timeout(devlink_health_close_wq,
 				       devlink_health_is_closed(reporter),

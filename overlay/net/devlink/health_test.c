@@ -274,6 +274,7 @@ struct health_state_fake {
 	void *recover_ctx;
 	int dump_calls;
 	int dump_ret;
+	int reports_in_recover;
 };
 
 static const struct devlink_ops health_state_devlink_ops = {};
@@ -289,9 +290,14 @@ static int health_state_recover(struct devlink_health_reporter *reporter,
 				void *priv_ctx, struct netlink_ext_ack *extack)
 {
 	struct health_state_fake *fake = devlink_health_reporter_priv(reporter);
+	int i;
 
 	fake->recover_calls++;
 	fake->recover_ctx = priv_ctx;
+	/* errors that the device raises while the first recovery resets it */
+	if (fake->recover_calls == 1)
+		for (i = 0; i < fake->reports_in_recover; i++)
+			devlink_health_report_nowait(reporter, "during the recovery");
 	return fake->recover_ret;
 }
 
@@ -1168,6 +1174,180 @@ static void health_state_report_lock_free(struct kunit *test)
 			c->store_dump ? 2 : 1);
 }
 
+/* ----- errors reported while a recovery runs ----- */
+
+/**
+ * struct health_during_case - errors reported while a recovery runs
+ * @desc: case name
+ * @auto_recover: auto-recover on; off, the user runs the recovery
+ * @grace: grace period, in ms
+ * @burst: burst period, in ms
+ * @reports: errors reported from inside the first recovery
+ * @state: expected state once the deferred work is done
+ * @recoveries: expected recoveries, all successful
+ */
+struct health_during_case {
+	const char *desc;
+	bool auto_recover;
+	u64 grace;
+	u64 burst;
+	int reports;
+	enum devlink_health_reporter_state state;
+	int recoveries;
+};
+
+static const struct health_during_case health_during_cases[] = {
+	{ "none during the recovery: healed", true, 0, 0, 0, HEALTHY, 1 },
+	{ "one during the recovery: recovered again", true, 0, 0, 1,
+	  HEALTHY, 2 },
+	{ "three during the recovery: recovered once more", true, 0, 0, 3,
+	  HEALTHY, 2 },
+	{ "one during the recovery, grace period: stays in error", true,
+	  HEALTH_GRACE_MS, 0, 1, IN_ERROR, 1 },
+	{ "one during the recovery, burst window open: recovered again", true,
+	  HEALTH_GRACE_MS, 500, 1, HEALTHY, 2 },
+	{ "one during a user recovery, auto-recover off: stays in error",
+	  false, 0, 0, 1, IN_ERROR, 1 },
+};
+
+KUNIT_ARRAY_PARAM_DESC(health_during, health_during_cases, desc);
+
+/*
+ * An error reported while a recovery runs may have come after the device
+ * was reset: the recovery must not heal the reporter over it.
+ */
+static void health_state_error_during_recovery(struct kunit *test)
+{
+	const struct health_during_case *c = test->param_value;
+	struct health_state_fake *fake = test->priv;
+	struct devlink_health_reporter_snapshot snap;
+	struct devlink_health_reporter *reporter;
+	struct devlink_health_config cfg;
+	int err;
+
+	fake->reports_in_recover = c->reports;
+	reporter = health_state_reporter(test, &health_state_recover_ops,
+					 c->grace);
+	devl_lock(fake->devlink);
+	devlink_health_config_get(reporter, &cfg);
+	cfg.auto_recover = c->auto_recover;
+	cfg.burst_period = c->burst;
+	devlink_health_config_set(reporter, &cfg);
+	devl_unlock(fake->devlink);
+
+	KUNIT_EXPECT_EQ(test, devlink_health_report(reporter, "e1", NULL), 0);
+	if (!c->auto_recover) {
+		devl_lock(fake->devlink);
+		err = devlink_health_recover(reporter, NULL, NULL);
+		devl_unlock(fake->devlink);
+		KUNIT_EXPECT_EQ(test, err, 0);
+	}
+	devlink_health_deferred_flush();
+
+	snap = health_state_snap(reporter);
+	KUNIT_EXPECT_EQ(test, snap.state, c->state);
+	KUNIT_EXPECT_EQ(test, snap.error_count, 1 + c->reports);
+	KUNIT_EXPECT_EQ(test, snap.recovery_count, c->recoveries);
+	KUNIT_EXPECT_EQ(test, fake->recover_calls, c->recoveries);
+}
+
+/* ----- closing a reporter ----- */
+
+/*
+ * A closed reporter runs no op: neither the recovery and dump queued
+ * before, nor those of later reports or user requests. The errors are
+ * still counted.
+ */
+static void health_state_close_stops_ops(struct kunit *test)
+{
+	struct health_state_fake *fake = test->priv;
+	struct devlink_health_reporter_snapshot snap;
+	struct devlink_health_reporter *reporter;
+	int err;
+
+	reporter = health_state_reporter(test, &health_state_full_ops, 0);
+	devl_lock(fake->devlink);
+	KUNIT_EXPECT_EQ(test, devlink_health_report_nowait(reporter, "e1"), 0);
+	devl_health_reporter_close(reporter);
+	devl_unlock(fake->devlink);
+	devlink_health_deferred_flush();
+	KUNIT_EXPECT_EQ(test, fake->recover_calls, 0);
+	KUNIT_EXPECT_EQ(test, fake->dump_calls, 0);
+
+	/* healthy again, each report would recover: each is cancelled */
+	devlink_health_reporter_state_update(reporter, HEALTHY);
+	KUNIT_EXPECT_EQ(test, devlink_health_report(reporter, "e2", NULL),
+			-ECANCELED);
+	devlink_health_reporter_state_update(reporter, HEALTHY);
+	KUNIT_EXPECT_EQ(test, devlink_health_report_nowait(reporter, "e3"),
+			-ECANCELED);
+	devl_lock(fake->devlink);
+	err = devlink_health_recover(reporter, NULL, NULL);
+	devl_unlock(fake->devlink);
+	KUNIT_EXPECT_EQ(test, err, -ENODEV);
+	devlink_health_deferred_flush();
+
+	snap = health_state_snap(reporter);
+	KUNIT_EXPECT_EQ(test, fake->recover_calls, 0);
+	KUNIT_EXPECT_EQ(test, fake->dump_calls, 0);
+	KUNIT_EXPECT_FALSE(test, snap.dump_stored);
+	KUNIT_EXPECT_EQ(test, snap.state, IN_ERROR);
+	KUNIT_EXPECT_EQ(test, snap.error_count, 3);
+}
+
+struct health_close_run {
+	struct devlink_health_reporter *reporter;
+	int err;
+	struct completion done;
+};
+
+static int health_close_reporter_thread(void *arg)
+{
+	struct health_close_run *run = arg;
+
+	run->err = devlink_health_report(run->reporter, "waits", NULL);
+	complete(&run->done);
+	return 0;
+}
+
+/*
+ * A synchronous report waits for the instance lock, which the test holds
+ * the way a teardown does; closing the reporter must release it, without
+ * the lock being dropped.
+ */
+static void health_state_close_releases_waiting_report(struct kunit *test)
+{
+	struct health_state_fake *fake = test->priv;
+	struct health_close_run run = {};
+	struct task_struct *task;
+	bool released;
+
+	run.reporter = health_state_reporter(test, &health_state_recover_ops, 0);
+	init_completion(&run.done);
+
+	devl_lock(fake->devlink);
+	task = kthread_run(health_close_reporter_thread, &run, "health-close");
+	if (IS_ERR(task)) {
+		devl_unlock(fake->devlink);
+		KUNIT_FAIL(test, "kthread_run: %ld", PTR_ERR(task));
+		return;
+	}
+	KUNIT_EXPECT_EQ_MSG(test,
+			    wait_for_completion_timeout(&run.done, HZ / 10), 0,
+			    "the report did not wait for the instance lock");
+	devl_health_reporter_close(run.reporter);
+	released = wait_for_completion_timeout(&run.done, 10 * HZ);
+	devl_unlock(fake->devlink);
+	if (!released)
+		wait_for_completion(&run.done);
+
+	KUNIT_EXPECT_TRUE_MSG(test, released,
+			      "the report still waited for the instance lock 10 s after close");
+	KUNIT_EXPECT_EQ(test, run.err, -ECANCELED);
+	KUNIT_EXPECT_EQ(test, fake->recover_calls, 0);
+	KUNIT_EXPECT_EQ(test, health_state_snap(run.reporter).error_count, 1);
+}
+
 /* ----- the reporter message, as GET and notifications send it ----- */
 
 /**
@@ -1366,6 +1546,10 @@ static struct kunit_case health_state_cases[] = {
 	KUNIT_CASE(health_state_nowait_grace_cancels),
 	KUNIT_CASE(health_state_nowait_manual),
 	KUNIT_CASE(health_state_nowait_destroy_pending),
+	KUNIT_CASE_PARAM(health_state_error_during_recovery,
+			 health_during_gen_params),
+	KUNIT_CASE(health_state_close_stops_ops),
+	KUNIT_CASE(health_state_close_releases_waiting_report),
 	{}
 };
 

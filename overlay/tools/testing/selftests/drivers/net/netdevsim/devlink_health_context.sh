@@ -317,7 +317,9 @@ ctx_counts_without_recovery()
 	expect_rep "$DL" dummy state=healthy error=400 recover=1
 }
 
-# K reports while one slow recovery is pending: error count K, one recovery.
+# K reports while one slow recovery is pending: error count K, one
+# recovery for those made before it started, and one more if some came
+# while it ran (they may have come after the device was reset).
 ctx_coalesce_slow_recovery()
 {
 	local t0 t1 k=50 recovers
@@ -332,7 +334,10 @@ ctx_coalesce_slow_recovery()
 		return
 	fi
 	t1=$(now_ms)
-	expect_rep "$DL" dummy error="$k" recover=1
+	recovers=$(rep_field "$DL" dummy recover)
+	[[ $recovers == 1 || $recovers == 2 ]] ||
+		fail "dummy: $recovers recoveries for $k reports made before or during one"
+	expect_rep "$DL" dummy error="$k"
 	((t1 - t0 >= 1500)) ||
 		fail "healthy $((t1 - t0)) ms after the reports, recovery takes 1500 ms"
 
@@ -341,9 +346,8 @@ ctx_coalesce_slow_recovery()
 	wait_errors port:0 "$k" 30000
 	wait_until 30000 rep_field_is "$DL/0" port_dummy state healthy
 	recovers=$(rep_field "$DL/0" port_dummy recover)
-	# the timer fires every 50 us: all reports land in the 1.5 s recovery
-	[[ $recovers == 1 ]] ||
-		fail "port 0: $recovers recoveries for $k reports made during one"
+	[[ $recovers == 1 || $recovers == 2 ]] ||
+		fail "port 0: $recovers recoveries for $k reports made before or during one"
 }
 
 # Reporters and the device go away with deferred work queued or running
