@@ -786,7 +786,8 @@ void devl_health_reporter_destroy(struct devlink_health_reporter *reporter)
 {
 	devl_assert_locked(reporter->devlink);
 
-	list_del(&reporter->list);
+	/* emptied, so that a deferred run sees it is no longer listed */
+	list_del_init(&reporter->list);
 	/*
 	 * Not cancel_work_sync(), which could deadlock: a started run waits
 	 * for the instance lock we hold. Closing cancels a run that has not
@@ -1432,9 +1433,13 @@ static void devlink_health_deferred_run(struct devlink_health_reporter *reporter
 	raw_spin_lock_irqsave(&reporter->state_lock, flags);
 	todo = reporter->deferred;
 	reporter->deferred = 0;
-	/* closed while this run waited for the instance lock: no op runs */
+	/*
+	 * Closed while this run waited for the instance lock: no op runs,
+	 * and only a reporter still listed is worth a notification.
+	 */
 	if (devlink_health_is_closed(reporter)) {
-		todo = 0;
+		todo &= list_empty(&reporter->list) ? 0 :
+			DEVLINK_HEALTH_DEFER_NOTIFY;
 		WRITE_ONCE(reporter->recover_inflight, false);
 	}
 	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
