@@ -373,9 +373,12 @@ ctx_destroy_with_reports_in_flight()
 		fail "port 1's reporter still listed"
 	fi
 
+	# the locked knob first: it gives up if the instance lock stays
+	# busy for 2 s, which back-to-back recoveries of the storms below,
+	# with grace period 0, may well do
+	fire dummy locked 100 || return
 	fire dummy hardirq 20000 || return
 	fire dummy softirq 10000 || return
-	fire dummy locked 100 || return
 	fire port:0 nowait 100 || return
 	t0=$(now_ms)
 	if ! dev_destroy; then

@@ -28,6 +28,8 @@
 # prints details of passed tests.
 
 ALL_TESTS="
+	queued_report_reload
+	queued_report_port_del
 	race_reload
 	race_port_del
 	race_dev_del
@@ -192,6 +194,51 @@ bg_pid_done()
 #
 # Tests: reports racing a teardown
 #
+
+# queued_report TEARDOWN_DESC REPORT_KNOB CMD...: the same race, made
+# deterministic. A recovery of port 0's reporter holds the instance lock
+# for 3 s; the teardown CMD queues up for that lock, then a synchronous
+# report through REPORT_KNOB queues up behind it. When the recovery ends,
+# the teardown gets the lock and removes the knob, waiting for the report,
+# which waits for the lock.
+queued_report()
+{
+	local what=$1 knob_path=$2 holder reporter
+
+	shift 2
+	must_knob "$H/recover_delay_ms" 3000 || return
+	knob "$H/ports/0/break_health" "holding the lock" &
+	holder=$!
+	sleep 0.5
+	"$@" &
+	local teardown=$!
+	sleep 0.5
+	knob "$knob_path" "queued behind the teardown" &
+	reporter=$!
+	BG_PIDS+=("$holder" "$teardown" "$reporter")
+	if ! wait_until $((TEARDOWN_TIMEOUT * 1000)) bg_pid_done "$teardown"; then
+		fail "$what did not return within $TEARDOWN_TIMEOUT s"
+		return 1
+	fi
+	if ! wait "$teardown"; then
+		fail "$what failed"
+		return 1
+	fi
+	wait_until 10000 bg_pid_done "$reporter" ||
+		fail "the report queued behind the $what is still waiting"
+}
+
+queued_report_reload()
+{
+	queued_report "devlink dev reload" "$H/break_health" \
+		devlink dev reload "$DL"
+}
+
+queued_report_port_del()
+{
+	queued_report "port removal" "$H/ports/1/break_health" \
+		bash -c "echo 1 > $DEV_SYSFS/del_port"
+}
 
 race_reload()
 {
