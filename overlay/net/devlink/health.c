@@ -1175,8 +1175,9 @@ static void devlink_health_defer(struct devlink_health_reporter *reporter,
  * Does at once what needs no sleeping: emits the devlink_health_report
  * trace event, counts the error, moves the reporter to the error state,
  * copies @msg, decides about recovery with the same rules as
- * devlink_health_report() and logs the error as it does. The notification, the automatic dump and the
- * automatic recovery run later in a work item of the core, in process
+ * devlink_health_report() and logs the error as it does. The
+ * notification, the automatic dump and the automatic recovery run later
+ * in a work item of the core, in process
  * context with the instance lock held, as in a synchronous report; the
  * dump and recover callbacks get a NULL priv_ctx, as for a request from
  * user space. Reports made while an automatic recovery decided here is

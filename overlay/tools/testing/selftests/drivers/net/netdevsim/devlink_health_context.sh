@@ -755,6 +755,9 @@ expect_klog()
 	klog_since "$1" | grep -qF -- "$2" || fail "no kernel log line with '$2'"
 }
 
+# message of netdevsim's report_nowait knob
+NOWAIT_MSG="Report injected by report_nowait"
+
 # One line per error reported and per failed recovery, naming the device,
 # the port, the reporter, the message and what is done about it.
 log_report_lines()
@@ -777,8 +780,7 @@ log_report_lines()
 	expect_klog "$base" "$port recovery failed (-22)"
 	expect_klog "$base" \
 		"$port error \"$msg, refused\": recovery refused (previous error not recovered)"
-	expect_klog "$base" \
-		"devlink $DL: health reporter dummy: error \"Report injected by report_nowait\": recovery queued"
+	expect_klog "$base" "devlink $DL: health reporter dummy: error \"$NOWAIT_MSG\": recovery queued"
 }
 
 # klog_has_suppressed BASE: the rate limit told how many lines it dropped
