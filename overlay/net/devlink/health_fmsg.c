@@ -245,14 +245,14 @@ static void devlink_fmsg_put_name(struct devlink_fmsg *fmsg, const char *name,
  * The value types are the NLA_* policy types the fmsg has always sent;
  * the uapi names them, so the numbers are fixed for good.
  */
-static_assert(DEVLINK_VAR_ATTR_TYPE_U8 == NLA_U8);
-static_assert(DEVLINK_VAR_ATTR_TYPE_U16 == NLA_U16);
-static_assert(DEVLINK_VAR_ATTR_TYPE_U32 == NLA_U32);
-static_assert(DEVLINK_VAR_ATTR_TYPE_U64 == NLA_U64);
-static_assert(DEVLINK_VAR_ATTR_TYPE_STRING == NLA_STRING);
-static_assert(DEVLINK_VAR_ATTR_TYPE_FLAG == NLA_FLAG);
-static_assert(DEVLINK_VAR_ATTR_TYPE_NUL_STRING == NLA_NUL_STRING);
-static_assert(DEVLINK_VAR_ATTR_TYPE_BINARY == NLA_BINARY);
+static_assert((int)DEVLINK_VAR_ATTR_TYPE_U8 == (int)NLA_U8);
+static_assert((int)DEVLINK_VAR_ATTR_TYPE_U16 == (int)NLA_U16);
+static_assert((int)DEVLINK_VAR_ATTR_TYPE_U32 == (int)NLA_U32);
+static_assert((int)DEVLINK_VAR_ATTR_TYPE_U64 == (int)NLA_U64);
+static_assert((int)DEVLINK_VAR_ATTR_TYPE_STRING == (int)NLA_STRING);
+static_assert((int)DEVLINK_VAR_ATTR_TYPE_FLAG == (int)NLA_FLAG);
+static_assert((int)DEVLINK_VAR_ATTR_TYPE_NUL_STRING == (int)NLA_NUL_STRING);
+static_assert((int)DEVLINK_VAR_ATTR_TYPE_BINARY == (int)NLA_BINARY);
 
 /* A value: its type and data attributes, one unit, in one chunk. */
 static void devlink_fmsg_put_value(struct devlink_fmsg *fmsg,

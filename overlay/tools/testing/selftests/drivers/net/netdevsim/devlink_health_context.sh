@@ -705,11 +705,11 @@ burst_period_gating()
 # its stuck packet in its dump with devlink_fmsg_dump_skb().
 burst_period_ops_defaults()
 {
-	local t0 dt rec out
+	local t0 dt rec out grace
 
 	expect_ynl tx graceful-period=500 burst-period=500 auto-recover=1
-	[[ $(rep_field "$DL" tx grace_period) == 500 ]] ||
-		fail "devlink tool: tx grace_period is '$(rep_field "$DL" tx grace_period)', expected 500"
+	grace=$(rep_field "$DL" tx grace_period)
+	[[ $grace == 500 ]] || fail "devlink tool: tx grace_period is '$grace', expected 500"
 
 	# three errors in a row: the first recovery opens the burst window,
 	# which recovers the other two; the grace period alone refuses them
@@ -780,7 +780,8 @@ log_report_lines()
 	expect_klog "$base" "$port recovery failed (-22)"
 	expect_klog "$base" \
 		"$port error \"$msg, refused\": recovery refused (previous error not recovered)"
-	expect_klog "$base" "devlink $DL: health reporter dummy: error \"$NOWAIT_MSG\": recovery queued"
+	expect_klog "$base" \
+		"devlink $DL: health reporter dummy: error \"$NOWAIT_MSG\": recovery queued"
 }
 
 # klog_has_suppressed BASE: the rate limit told how many lines it dropped
