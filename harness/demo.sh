@@ -8,7 +8,8 @@
 tree=${TREE:-ours}
 "$HARNESS/deps.sh" || exit 1
 kernel=$("$HARNESS/build.sh" "$tree" release) || exit 1
-"$HARNESS/vm-run.sh" -k "$kernel" -n "demo-$tree" -t 600 -- "$HARNESS/demo-guest.sh"
+"$HARNESS/vm-run.sh" -k "$kernel" -n "demo-$tree" -t 600 -- "$HARNESS/demo-guest.sh" \
+	"$(src_dir "$tree")"
 rc=$?
 cat "$WORK/runs/demo-$tree/output.log"
 echo

@@ -90,6 +90,8 @@
 #include <linux/jiffies.h>
 #include <linux/ktime.h>
 #include <linux/lockdep.h>
+#include <linux/printk.h>
+#include <linux/ratelimit.h>
 #include <linux/refcount.h>
 #include <linux/seqlock.h>
 #include <linux/slab.h>
@@ -364,6 +366,71 @@ static u64 devlink_health_recoveries(const struct devlink_health_reporter *repor
 	return atomic64_read_acquire(&reporter->recoveries);
 }
 
+/*
+ * One line in the kernel log about @reporter, naming its instance and
+ * port, so that an admin reading the log sees health events without
+ * tracing. Rate limited per reporter: a storm of reports on one reporter
+ * gives DEVLINK_HEALTH_LOG_BURST lines in DEVLINK_HEALTH_LOG_INTERVAL, then
+ * a count of the lines suppressed, and hides nothing of another reporter.
+ * Any context: the rate limit takes its raw spinlock by trylock only, and
+ * printk may be called from hard IRQ.
+ */
+static __printf(2, 3) void
+devlink_health_log(struct devlink_health_reporter *reporter,
+		   const char *fmt, ...)
+{
+	struct devlink_port *port = reporter->devlink_port;
+	struct device *dev = reporter->devlink->dev;
+	struct va_format vaf;
+	va_list args;
+
+	if (!___ratelimit(&reporter->log_rs, reporter->ops->name))
+		return;
+
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	if (port)
+		pr_warn("devlink %s/%s port %u: health reporter %s: %pV\n",
+			dev->bus->name, dev_name(dev), port->index,
+			reporter->ops->name, &vaf);
+	else
+		pr_warn("devlink %s/%s: health reporter %s: %pV\n",
+			dev->bus->name, dev_name(dev), reporter->ops->name,
+			&vaf);
+	va_end(args);
+}
+
+/*
+ * What a report does about recovery, as the log line says it. @nowait:
+ * the recovery, if any, runs later in the deferred work.
+ */
+static const char *
+devlink_health_outcome(enum devlink_health_gate_verdict verdict, bool nowait)
+{
+	switch (verdict) {
+	case DEVLINK_HEALTH_GATE_RECOVER:
+		return nowait ? "recovery queued" : "recovering";
+	case DEVLINK_HEALTH_GATE_MANUAL:
+		return "auto-recover off";
+	case DEVLINK_HEALTH_GATE_GRACE:
+		return "recovery refused (grace period)";
+	case DEVLINK_HEALTH_GATE_COALESCED:
+		if (nowait)
+			return "recovery already queued";
+		fallthrough;
+	case DEVLINK_HEALTH_GATE_UNRECOVERED:
+	default:
+		return "recovery refused (previous error not recovered)";
+	}
+}
+
+static void devlink_health_log_report(struct devlink_health_reporter *reporter,
+				      const char *msg, const char *outcome)
+{
+	devlink_health_log(reporter, "error \"%s\": %s", msg ?: "", outcome);
+}
+
 /**
  * devlink_health_reporter_priv() - driver cookie of a reporter
  * @reporter: the reporter
@@ -618,19 +685,53 @@ static void devlink_health_reporter_put(struct devlink_health_reporter *reporter
 
 static void devlink_health_deferred_work(struct work_struct *work);
 
+/**
+ * devlink_health_reporter_periods() - the periods a new reporter starts with
+ * @ops: the reporter's ops
+ * @graceful_period: the grace period the driver passed to the create call
+ * @cfg: its graceful_period and burst_period are set on success
+ *
+ * A non-zero @graceful_period wins over @ops->default_graceful_period; the
+ * burst period is @ops->default_burst_period. The rules of later kernels,
+ * whose create calls take the periods from the ops only: a grace period
+ * needs a recover op, since it only spaces out recoveries, and a default
+ * burst period needs a default grace period.
+ *
+ * Context: any.
+ * Return: 0, or -EINVAL when @ops and @graceful_period break those rules.
+ */
+VISIBLE_IF_KUNIT int
+devlink_health_reporter_periods(const struct devlink_health_reporter_ops *ops,
+				u64 graceful_period,
+				struct devlink_health_config *cfg)
+{
+	if (ops->default_burst_period && !ops->default_graceful_period)
+		return -EINVAL;
+	if ((graceful_period || ops->default_graceful_period) && !ops->recover)
+		return -EINVAL;
+	cfg->graceful_period = graceful_period ?: ops->default_graceful_period;
+	cfg->burst_period = ops->default_burst_period;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(devlink_health_reporter_periods);
+
 static struct devlink_health_reporter *
 devlink_health_reporter_new(struct devlink *devlink, struct devlink_port *port,
 			    const struct devlink_health_reporter_ops *ops,
 			    u64 graceful_period, void *priv)
 {
+	struct devlink_health_config cfg = {
+		.auto_recover = !!ops->recover,
+		.auto_dump = !!ops->dump,
+	};
 	struct devlink_health_reporter *reporter;
 
 	devl_assert_locked(devlink);
+	/* a driver bug, as in later kernels: say so loudly */
+	if (WARN_ON(devlink_health_reporter_periods(ops, graceful_period, &cfg)))
+		return ERR_PTR(-EINVAL);
 	if (devlink_health_reporter_find(devlink, port, ops->name))
 		return ERR_PTR(-EEXIST);
-	/* a grace period only spaces out recoveries: it needs a recover op */
-	if (WARN_ON(graceful_period && !ops->recover))
-		return ERR_PTR(-EINVAL);
 
 	reporter = kzalloc(sizeof(*reporter), GFP_KERNEL);
 	if (!reporter)
@@ -652,11 +753,9 @@ devlink_health_reporter_new(struct devlink *devlink, struct devlink_port *port,
 	atomic64_set(&reporter->errors_state, 0);	/* healthy, no report */
 	atomic64_set(&reporter->recoveries, 0);
 	seqcount_latch_init(&reporter->cfg_latch);
-	devlink_health_cfg_write(reporter, &(struct devlink_health_config) {
-		.graceful_period = graceful_period,
-		.auto_recover = !!ops->recover,
-		.auto_dump = !!ops->dump,
-	});
+	devlink_health_cfg_write(reporter, &cfg);
+	ratelimit_state_init(&reporter->log_rs, DEVLINK_HEALTH_LOG_INTERVAL,
+			     DEVLINK_HEALTH_LOG_BURST);
 	mutex_init(&reporter->dump_lock);
 	seqcount_mutex_init(&reporter->dump_seq, &reporter->dump_lock);
 
@@ -672,13 +771,17 @@ devlink_health_reporter_new(struct devlink *devlink, struct devlink_port *port,
  * @ops: reporter callbacks; @ops->name must be unique among @port's
  *	reporters. Must outlive the reporter.
  * @graceful_period: minimum time in ms between two automatic recoveries;
- *	must be 0 if @ops has no recover callback
+ *	0 takes @ops->default_graceful_period. Must be 0 if @ops has no
+ *	recover callback.
  * @priv: driver cookie, see devlink_health_reporter_priv()
+ *
+ * The burst period starts as @ops->default_burst_period.
  *
  * Context: process context, instance lock held.
  * Return: the new reporter, ERR_PTR(-EEXIST) if @port already has a
- * reporter by that name, ERR_PTR(-EINVAL) if @graceful_period is set
- * without a recover callback, ERR_PTR(-ENOMEM).
+ * reporter by that name, ERR_PTR(-EINVAL) with a WARN if a grace period
+ * is set without a recover callback or @ops has a default burst period
+ * without a default grace period, ERR_PTR(-ENOMEM).
  */
 struct devlink_health_reporter *
 devl_port_health_reporter_create(struct devlink_port *port,
@@ -723,13 +826,17 @@ EXPORT_SYMBOL_GPL(devlink_port_health_reporter_create);
  * @ops: reporter callbacks; @ops->name must be unique among @devlink's
  *	instance reporters. Must outlive the reporter.
  * @graceful_period: minimum time in ms between two automatic recoveries;
- *	must be 0 if @ops has no recover callback
+ *	0 takes @ops->default_graceful_period. Must be 0 if @ops has no
+ *	recover callback.
  * @priv: driver cookie, see devlink_health_reporter_priv()
+ *
+ * The burst period starts as @ops->default_burst_period.
  *
  * Context: process context, instance lock held.
  * Return: the new reporter, ERR_PTR(-EEXIST) if @devlink already has a
- * reporter by that name, ERR_PTR(-EINVAL) if @graceful_period is set
- * without a recover callback, ERR_PTR(-ENOMEM).
+ * reporter by that name, ERR_PTR(-EINVAL) with a WARN if a grace period
+ * is set without a recover callback or @ops has a default burst period
+ * without a default grace period, ERR_PTR(-ENOMEM).
  */
 struct devlink_health_reporter *
 devl_health_reporter_create(struct devlink *devlink,
@@ -1165,8 +1272,10 @@ int devlink_health_recover(struct devlink_health_reporter *reporter,
 	err = reporter->ops->recover(reporter, priv_ctx, extack);
 	trace_devlink_health_recover_result(reporter->devlink,
 					    reporter->ops->name, err);
-	if (err)
+	if (err) {
+		devlink_health_log(reporter, "recovery failed (%d)", err);
 		return err;
+	}
 
 	devlink_health_recovered(reporter, word);
 	devlink_health_notify(reporter);
@@ -1252,7 +1361,7 @@ static void devlink_health_auto_dump(struct devlink_health_reporter *reporter,
  */
 static noinline int
 devlink_health_report_decide(struct devlink_health_reporter *reporter,
-			     void *priv_ctx)
+			     const char *msg, void *priv_ctx)
 {
 	struct devlink *devlink = reporter->devlink;
 	struct devlink_health_report_ctx rc;
@@ -1261,6 +1370,8 @@ devlink_health_report_decide(struct devlink_health_reporter *reporter,
 
 	devlink_health_cfg_read(reporter, &cfg);
 	devlink_health_enter_error(reporter, &cfg, &rc);
+	devlink_health_log_report(reporter, msg,
+				  devlink_health_outcome(rc.verdict, false));
 	devlink_health_notify(reporter);
 
 	if (!devlink_health_report_goes_on(&rc))
@@ -1290,7 +1401,9 @@ devlink_health_report_decide(struct devlink_health_reporter *reporter,
  * listeners. Then, unless the automatic recovery is refused because the
  * previous error was not recovered or the grace period has not passed,
  * stores a dump if auto-dump is on and none is stored yet, and runs the
- * recovery if auto-recover is on. A report made while a recovery queued
+ * recovery if auto-recover is on. The error, with @msg and what is done
+ * about it, and a failed recovery are logged, a few lines per reporter
+ * every few seconds at most. A report made while a recovery queued
  * by devlink_health_report_nowait() is pending finds the previous error
  * not recovered. Counting, the state change and the decision take no
  * lock; with auto-recover off and no dump to take, that is all a report
@@ -1318,9 +1431,12 @@ int devlink_health_report(struct devlink_health_reporter *reporter,
 	trace_devlink_health_report(reporter->devlink, reporter->ops->name,
 				    msg);
 	if (!devlink_health_report_is_bare(reporter))
-		return devlink_health_report_decide(reporter, priv_ctx);
+		return devlink_health_report_decide(reporter, msg, priv_ctx);
 
 	devlink_health_word_report(reporter);
+	devlink_health_log_report(reporter, msg,
+				  devlink_health_outcome(DEVLINK_HEALTH_GATE_MANUAL,
+							 false));
 	devlink_health_notify(reporter);
 	return 0;
 }
@@ -1352,9 +1468,10 @@ static void devlink_health_defer(struct devlink_health_reporter *reporter,
  *
  * Does at once what needs no sleeping: emits the devlink_health_report
  * trace event, counts the error, moves the reporter to the error state,
- * copies @msg and decides about recovery with the same rules as
- * devlink_health_report(). The notification, the automatic dump and the
- * automatic recovery run later in a work item of the core, in process
+ * copies @msg, decides about recovery with the same rules as
+ * devlink_health_report() and logs the error as it does. The
+ * notification, the automatic dump and the automatic recovery run later
+ * in a work item of the core, in process
  * context with the instance lock held, as in a synchronous report; the
  * dump and recover callbacks get a NULL priv_ctx, as for a request from
  * user space. Reports made while an automatic recovery decided here is
@@ -1409,6 +1526,8 @@ int devlink_health_report_nowait(struct devlink_health_reporter *reporter,
 	}
 	devlink_health_defer(reporter, todo);
 	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
+	devlink_health_log_report(reporter, msg,
+				  devlink_health_outcome(rc.verdict, true));
 
 	cancelled = rc.verdict == DEVLINK_HEALTH_GATE_UNRECOVERED ||
 		    rc.verdict == DEVLINK_HEALTH_GATE_GRACE ||

@@ -19,8 +19,10 @@
 
 #include <linux/align.h>
 #include <linux/atomic.h>
+#include <linux/jiffies.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/ratelimit.h>
 #include <linux/refcount.h>
 #include <linux/seqlock.h>
 #include <linux/spinlock.h>
@@ -164,6 +166,14 @@ struct devlink_health_config {
  */
 #define DEVLINK_HEALTH_MSG_LEN	128
 
+/*
+ * Rate limit of a reporter's kernel log lines (errors reported, recoveries
+ * failed): at most DEVLINK_HEALTH_LOG_BURST lines every
+ * DEVLINK_HEALTH_LOG_INTERVAL jiffies.
+ */
+#define DEVLINK_HEALTH_LOG_INTERVAL	(5 * HZ)
+#define DEVLINK_HEALTH_LOG_BURST	10
+
 /**
  * enum devlink_health_defer - work a report leaves to the deferred work
  * @DEVLINK_HEALTH_DEFER_NOTIFY: tell listeners about the reporter's state
@@ -263,6 +273,9 @@ enum devlink_health_defer {
  *	Starts at 0 and never wraps, so a stored dump's generation is never 0.
  * @fmsg_warned: the kernel log was told about a malformed fmsg from the
  *	dump or diagnose op; under the instance lock, which both run under
+ * @log_rs: rate limit of the reporter's log lines about reports and failed
+ *	recoveries; has its own raw spinlock, only ever try-locked, so the
+ *	lines may be logged from any context
  */
 struct devlink_health_reporter {
 	struct list_head list;
@@ -295,6 +308,7 @@ struct devlink_health_reporter {
 	u64 dump_gen;
 
 	bool fmsg_warned;
+	struct ratelimit_state log_rs;
 };
 
 /**
@@ -395,6 +409,9 @@ enum devlink_health_gate_verdict
 devlink_health_recover_gate(const struct devlink_health_gate *gate,
 			    unsigned long now);
 void devlink_health_deferred_flush(void);
+int devlink_health_reporter_periods(const struct devlink_health_reporter_ops *ops,
+				    u64 graceful_period,
+				    struct devlink_health_config *cfg);
 #endif
 
 /* ---------------------------------------------------------------------

@@ -48,10 +48,12 @@
 #include <linux/kernel.h>
 #include <linux/log2.h>
 #include <linux/overflow.h>
+#include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
+#include <net/sock.h>
 #include <uapi/linux/devlink.h>
 
 #include "health.h"
@@ -239,8 +241,22 @@ static void devlink_fmsg_put_name(struct devlink_fmsg *fmsg, const char *name,
 							      name, len));
 }
 
+/*
+ * The value types are the NLA_* policy types the fmsg has always sent;
+ * the uapi names them, so the numbers are fixed for good.
+ */
+static_assert((int)DEVLINK_VAR_ATTR_TYPE_U8 == (int)NLA_U8);
+static_assert((int)DEVLINK_VAR_ATTR_TYPE_U16 == (int)NLA_U16);
+static_assert((int)DEVLINK_VAR_ATTR_TYPE_U32 == (int)NLA_U32);
+static_assert((int)DEVLINK_VAR_ATTR_TYPE_U64 == (int)NLA_U64);
+static_assert((int)DEVLINK_VAR_ATTR_TYPE_STRING == (int)NLA_STRING);
+static_assert((int)DEVLINK_VAR_ATTR_TYPE_FLAG == (int)NLA_FLAG);
+static_assert((int)DEVLINK_VAR_ATTR_TYPE_NUL_STRING == (int)NLA_NUL_STRING);
+static_assert((int)DEVLINK_VAR_ATTR_TYPE_BINARY == (int)NLA_BINARY);
+
 /* A value: its type and data attributes, one unit, in one chunk. */
-static void devlink_fmsg_put_value(struct devlink_fmsg *fmsg, u8 nla_type,
+static void devlink_fmsg_put_value(struct devlink_fmsg *fmsg,
+				   enum devlink_var_attr_type type,
 				   const void *data, size_t len)
 {
 	u32 need, pos;
@@ -252,7 +268,7 @@ static void devlink_fmsg_put_value(struct devlink_fmsg *fmsg, u8 nla_type,
 	}
 
 	need = nla_total_size(sizeof(u8));
-	if (nla_type == NLA_U64)
+	if (type == DEVLINK_VAR_ATTR_TYPE_U64)
 		need += nla_total_size_64bit(len);
 	else
 		need += nla_total_size(len);
@@ -261,8 +277,8 @@ static void devlink_fmsg_put_value(struct devlink_fmsg *fmsg, u8 nla_type,
 		return;
 
 	pos = devlink_health_nla_encode(p, DEVLINK_ATTR_FMSG_OBJ_VALUE_TYPE,
-					&nla_type, sizeof(nla_type));
-	if (nla_type == NLA_U64 && devlink_health_nla_need_pad(p + pos))
+					&(u8){ type }, sizeof(u8));
+	if (type == DEVLINK_VAR_ATTR_TYPE_U64 && devlink_health_nla_need_pad(p + pos))
 		pos += devlink_health_nla_encode(p + pos, DEVLINK_ATTR_PAD, NULL, 0);
 	pos += devlink_health_nla_encode(p + pos,
 					 DEVLINK_ATTR_FMSG_OBJ_VALUE_DATA,
@@ -369,7 +385,7 @@ static void devlink_fmsg_put_binary(struct devlink_fmsg *fmsg, const u8 *data,
 
 	do {
 		piece = min_t(u32, len, DEVLINK_FMSG_BINARY_PIECE);
-		devlink_fmsg_put_value(fmsg, NLA_BINARY, data, piece);
+		devlink_fmsg_put_value(fmsg, DEVLINK_VAR_ATTR_TYPE_BINARY, data, piece);
 		data += piece;
 		len -= piece;
 	} while (len && !fmsg->err);
@@ -520,17 +536,17 @@ EXPORT_SYMBOL_GPL(devlink_fmsg_binary_pair_nest_end);
 
 static void devlink_fmsg_bool_put(struct devlink_fmsg *fmsg, bool value)
 {
-	/* Sent as NLA_FLAG with a u8 payload, so that false shows too. */
+	/* Sent as a FLAG typed value with a u8 payload, so that false shows too. */
 	u8 data = value;
 
 	if (devlink_fmsg_may_put(fmsg, false))
-		devlink_fmsg_put_value(fmsg, NLA_FLAG, &data, sizeof(data));
+		devlink_fmsg_put_value(fmsg, DEVLINK_VAR_ATTR_TYPE_FLAG, &data, sizeof(data));
 }
 
 static void devlink_fmsg_u8_put(struct devlink_fmsg *fmsg, u8 value)
 {
 	if (devlink_fmsg_may_put(fmsg, false))
-		devlink_fmsg_put_value(fmsg, NLA_U8, &value, sizeof(value));
+		devlink_fmsg_put_value(fmsg, DEVLINK_VAR_ATTR_TYPE_U8, &value, sizeof(value));
 }
 
 /**
@@ -545,14 +561,14 @@ static void devlink_fmsg_u8_put(struct devlink_fmsg *fmsg, u8 value)
 void devlink_fmsg_u32_put(struct devlink_fmsg *fmsg, u32 value)
 {
 	if (devlink_fmsg_may_put(fmsg, false))
-		devlink_fmsg_put_value(fmsg, NLA_U32, &value, sizeof(value));
+		devlink_fmsg_put_value(fmsg, DEVLINK_VAR_ATTR_TYPE_U32, &value, sizeof(value));
 }
 EXPORT_SYMBOL_GPL(devlink_fmsg_u32_put);
 
 static void devlink_fmsg_u64_put(struct devlink_fmsg *fmsg, u64 value)
 {
 	if (devlink_fmsg_may_put(fmsg, false))
-		devlink_fmsg_put_value(fmsg, NLA_U64, &value, sizeof(value));
+		devlink_fmsg_put_value(fmsg, DEVLINK_VAR_ATTR_TYPE_U64, &value, sizeof(value));
 }
 
 /**
@@ -567,7 +583,7 @@ static void devlink_fmsg_u64_put(struct devlink_fmsg *fmsg, u64 value)
 void devlink_fmsg_string_put(struct devlink_fmsg *fmsg, const char *value)
 {
 	if (devlink_fmsg_may_put(fmsg, false))
-		devlink_fmsg_put_value(fmsg, NLA_NUL_STRING, value,
+		devlink_fmsg_put_value(fmsg, DEVLINK_VAR_ATTR_TYPE_NUL_STRING, value,
 				       strlen(value) + 1);
 }
 EXPORT_SYMBOL_GPL(devlink_fmsg_string_put);
@@ -712,6 +728,81 @@ void devlink_fmsg_binary_pair_put(struct devlink_fmsg *fmsg, const char *name,
 }
 EXPORT_SYMBOL_GPL(devlink_fmsg_binary_pair_put);
 
+/**
+ * devlink_fmsg_dump_skb - add the metadata of a socket buffer
+ * @fmsg: formatted message being built
+ * @skb: the socket buffer, for instance the one a stuck Tx queue holds
+ *
+ * Adds a pair "skb", an object with the lengths of @skb, the offsets of
+ * its MAC, network and transport headers (U32_MAX when unset, and the
+ * network header length only with a transport header), its checksum
+ * state and hash flags, protocol, packet type and input interface, and,
+ * when a socket owns it, an object "sk" with the socket's family, type
+ * and protocol; then a pair "shinfo", an object with the Tx flags, the
+ * number of fragments and the GSO size, type and segment count of its
+ * shared info. Names and layout are those of later kernels, so that a
+ * backported driver's dump reads the same. No packet data is added:
+ * dumps are readable by any admin of the instance.
+ *
+ * Context: Process context, may sleep (allocates with GFP_KERNEL). @skb
+ * must stay unchanged during the call.
+ */
+void devlink_fmsg_dump_skb(struct devlink_fmsg *fmsg, const struct sk_buff *skb)
+{
+	const struct skb_shared_info *shinfo = skb_shinfo(skb);
+	bool has_mac = skb_mac_header_was_set(skb);
+	bool has_trans = skb_transport_header_was_set(skb);
+	const struct sock *sk = skb->sk;
+
+	devlink_fmsg_pair_nest_start(fmsg, "skb");
+	devlink_fmsg_obj_nest_start(fmsg);
+	devlink_fmsg_put(fmsg, "actual len", skb->len);
+	devlink_fmsg_put(fmsg, "head len", skb_headlen(skb));
+	devlink_fmsg_put(fmsg, "data len", skb->data_len);
+	devlink_fmsg_put(fmsg, "tail len", (u32)skb_tailroom(skb));
+	/* unset offsets are U32_MAX, the -1 of later kernels put as a u32 */
+	devlink_fmsg_put(fmsg, "MAC", has_mac ? skb->mac_header : U32_MAX);
+	devlink_fmsg_put(fmsg, "MAC len",
+			 has_mac ? skb_mac_header_len(skb) : U32_MAX);
+	devlink_fmsg_put(fmsg, "network hdr", (u32)skb->network_header);
+	devlink_fmsg_put(fmsg, "network hdr len",
+			 has_trans ? skb_network_header_len(skb) : U32_MAX);
+	devlink_fmsg_put(fmsg, "transport hdr",
+			 has_trans ? skb->transport_header : U32_MAX);
+	devlink_fmsg_put(fmsg, "csum", (__force u32)skb->csum);
+	devlink_fmsg_put(fmsg, "csum_ip_summed", (u8)skb->ip_summed);
+	devlink_fmsg_put(fmsg, "csum_complete_sw", !!skb->csum_complete_sw);
+	devlink_fmsg_put(fmsg, "csum_valid", !!skb->csum_valid);
+	devlink_fmsg_put(fmsg, "csum_level", (u8)skb->csum_level);
+	devlink_fmsg_put(fmsg, "sw_hash", !!skb->sw_hash);
+	devlink_fmsg_put(fmsg, "l4_hash", !!skb->l4_hash);
+	devlink_fmsg_put(fmsg, "proto", (u16)ntohs(skb->protocol));
+	devlink_fmsg_put(fmsg, "pkt_type", (u8)skb->pkt_type);
+	devlink_fmsg_put(fmsg, "iif", skb->skb_iif);
+	if (sk) {
+		devlink_fmsg_pair_nest_start(fmsg, "sk");
+		devlink_fmsg_obj_nest_start(fmsg);
+		devlink_fmsg_put(fmsg, "family", (u16)sk->sk_family);
+		devlink_fmsg_put(fmsg, "type", (u16)sk->sk_type);
+		devlink_fmsg_put(fmsg, "proto", (u16)sk->sk_protocol);
+		devlink_fmsg_obj_nest_end(fmsg);
+		devlink_fmsg_pair_nest_end(fmsg);
+	}
+	devlink_fmsg_obj_nest_end(fmsg);
+	devlink_fmsg_pair_nest_end(fmsg);
+
+	devlink_fmsg_pair_nest_start(fmsg, "shinfo");
+	devlink_fmsg_obj_nest_start(fmsg);
+	devlink_fmsg_put(fmsg, "tx_flags", (u8)shinfo->tx_flags);
+	devlink_fmsg_put(fmsg, "nr_frags", (u8)shinfo->nr_frags);
+	devlink_fmsg_put(fmsg, "gso_size", (u16)shinfo->gso_size);
+	devlink_fmsg_put(fmsg, "gso_type", (u32)shinfo->gso_type);
+	devlink_fmsg_put(fmsg, "gso_segs", (u16)shinfo->gso_segs);
+	devlink_fmsg_obj_nest_end(fmsg);
+	devlink_fmsg_pair_nest_end(fmsg);
+}
+EXPORT_SYMBOL_GPL(devlink_fmsg_dump_skb);
+
 /* ----- life cycle ----- */
 
 /**
@@ -854,7 +945,7 @@ static bool devlink_fmsg_item_is_u64(const u8 *p)
 	const struct nlattr *nla = (const struct nlattr *)p;
 
 	return nla->nla_type == DEVLINK_ATTR_FMSG_OBJ_VALUE_TYPE &&
-	       nla_get_u8(nla) == NLA_U64;
+	       nla_get_u8(nla) == DEVLINK_VAR_ATTR_TYPE_U64;
 }
 
 /*
@@ -910,7 +1001,7 @@ static int devlink_fmsg_emit_u64(const u8 *src, struct sk_buff *skb, u32 room,
 	if (need > room)
 		return -EMSGSIZE;
 
-	if (nla_put_u8(skb, DEVLINK_ATTR_FMSG_OBJ_VALUE_TYPE, NLA_U64) ||
+	if (nla_put_u8(skb, DEVLINK_ATTR_FMSG_OBJ_VALUE_TYPE, DEVLINK_VAR_ATTR_TYPE_U64) ||
 	    nla_put_u64_64bit(skb, DEVLINK_ATTR_FMSG_OBJ_VALUE_DATA,
 			      nla_get_u64(data), DEVLINK_ATTR_PAD))
 		return -EMSGSIZE;	/* cannot happen, room was checked */

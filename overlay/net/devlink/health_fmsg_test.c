@@ -13,6 +13,9 @@
 #include <kunit/resource.h>
 #include <kunit/test.h>
 
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <linux/in.h>
 #include <linux/kernel.h>
 #include <linux/sizes.h>
 #include <linux/skbuff.h>
@@ -21,6 +24,7 @@
 #include <linux/vmalloc.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
+#include <net/sock.h>
 #include <uapi/linux/devlink.h>
 
 #include "health.h"
@@ -583,6 +587,329 @@ static void devlink_fmsg_test_value_encoding(struct kunit *test)
 	fmsg_test_stream_init(test, &st, PAGE_SIZE);
 	fmsg_test_serialize(test, fmsg, PAGE_SIZE, &st);
 	fmsg_test_expect_attrs(test, &st, c->expect);
+}
+
+/* ----- devlink_fmsg_put(): the pair put picked by the value's type ----- */
+
+static void fmsg_test_put_bool(struct devlink_fmsg *fmsg)
+{
+	bool v = true;
+
+	devlink_fmsg_put(fmsg, "v", v);
+}
+
+static void fmsg_test_put_u8(struct devlink_fmsg *fmsg)
+{
+	devlink_fmsg_put(fmsg, "v", (u8)0xa5);
+}
+
+static void fmsg_test_put_u16(struct devlink_fmsg *fmsg)
+{
+	devlink_fmsg_put(fmsg, "v", (u16)0xbeef);
+}
+
+static void fmsg_test_put_u32(struct devlink_fmsg *fmsg)
+{
+	devlink_fmsg_put(fmsg, "v", (u32)0xdeadbeef);
+}
+
+static void fmsg_test_put_int(struct devlink_fmsg *fmsg)
+{
+	devlink_fmsg_put(fmsg, "v", -2);
+}
+
+static void fmsg_test_put_u64(struct devlink_fmsg *fmsg)
+{
+	devlink_fmsg_put(fmsg, "v", (u64)0x0123456789abcdefULL);
+}
+
+static void fmsg_test_put_char_ptr(struct devlink_fmsg *fmsg)
+{
+	char buf[] = "mutable";
+	char *v = buf;
+
+	devlink_fmsg_put(fmsg, "v", v);
+}
+
+static void fmsg_test_put_const_char_ptr(struct devlink_fmsg *fmsg)
+{
+	const char *v = "constant";
+
+	devlink_fmsg_put(fmsg, "v", v);
+}
+
+struct fmsg_test_put_case {
+	const char *desc;
+	void (*put)(struct devlink_fmsg *fmsg);
+	struct fmsg_test_attr value[2];
+};
+
+#define PUT_CASE(_desc, _put, _type, _data, _len)			\
+	{ .desc = _desc, .put = _put,					\
+	  .value = { A_TYPE(DEVLINK_VAR_ATTR_TYPE_##_type), A_DATA(_data, _len) } }
+
+static const struct fmsg_test_put_case fmsg_test_put_cases[] = {
+	PUT_CASE("bool: a bool pair", fmsg_test_put_bool, FLAG,
+		 &(const u8){ 1 }, 1),
+	PUT_CASE("u8: a u8 pair", fmsg_test_put_u8, U8,
+		 &(const u8){ 0xa5 }, 1),
+	PUT_CASE("u16: a u32 pair", fmsg_test_put_u16, U32,
+		 &(const u32){ 0xbeef }, 4),
+	PUT_CASE("u32: a u32 pair", fmsg_test_put_u32, U32,
+		 &(const u32){ 0xdeadbeef }, 4),
+	PUT_CASE("int: a u32 pair, two's complement", fmsg_test_put_int, U32,
+		 &(const u32){ 0xfffffffe }, 4),
+	PUT_CASE("u64: a u64 pair", fmsg_test_put_u64, U64,
+		 &(const u64){ 0x0123456789abcdefULL }, 8),
+	PUT_CASE("char *: a string pair", fmsg_test_put_char_ptr, NUL_STRING,
+		 "mutable", 8),
+	PUT_CASE("const char *: a string pair", fmsg_test_put_const_char_ptr,
+		 NUL_STRING, "constant", 9),
+};
+
+KUNIT_ARRAY_PARAM_DESC(fmsg_test_put, fmsg_test_put_cases, desc);
+
+static void devlink_fmsg_test_generic_put(struct kunit *test)
+{
+	const struct fmsg_test_put_case *c = test->param_value;
+	struct devlink_fmsg *fmsg = fmsg_test_alloc(test);
+	const struct fmsg_test_attr expect[] = {
+		A_FLAG(PAIR_NEST_START), A_NAME("v"), c->value[0], c->value[1],
+		A_FLAG(NEST_END), {}
+	};
+	struct fmsg_test_stream st;
+
+	c->put(fmsg);
+	KUNIT_ASSERT_EQ(test, 0, devlink_fmsg_finish(fmsg));
+	fmsg_test_stream_init(test, &st, PAGE_SIZE);
+	fmsg_test_serialize(test, fmsg, PAGE_SIZE, &st);
+	fmsg_test_expect_attrs(test, &st, expect);
+}
+
+/* ----- devlink_fmsg_dump_skb() ----- */
+
+/* A named value (or nest, without a type) of a serialized stream. */
+struct fmsg_test_pair {
+	const char *name;
+	u8 type;
+	u64 value;
+};
+
+#define FMSG_TEST_PAIRS_MAX	64
+
+/* The names of @st in order, with the type and integer value of each. */
+static int fmsg_test_pairs(struct kunit *test, const struct fmsg_test_stream *st,
+			   struct fmsg_test_pair *pairs)
+{
+	const struct nlattr *attr;
+	int n = -1, rem;
+
+	nla_for_each_attr(attr, (const struct nlattr *)st->buf, st->len, rem) {
+		switch (nla_type(attr)) {
+		case DEVLINK_ATTR_FMSG_OBJ_NAME:
+			KUNIT_ASSERT_LT(test, n + 1, FMSG_TEST_PAIRS_MAX);
+			pairs[++n] = (struct fmsg_test_pair){ .name = nla_data(attr) };
+			break;
+		case DEVLINK_ATTR_FMSG_OBJ_VALUE_TYPE:
+			KUNIT_ASSERT_GE(test, n, 0);
+			pairs[n].type = nla_get_u8(attr);
+			break;
+		case DEVLINK_ATTR_FMSG_OBJ_VALUE_DATA:
+			KUNIT_ASSERT_GE(test, n, 0);
+			if (nla_len(attr) == 8)
+				pairs[n].value = nla_get_u64(attr);
+			else if (nla_len(attr) == 4)
+				pairs[n].value = nla_get_u32(attr);
+			else if (nla_len(attr) == 2)
+				pairs[n].value = nla_get_u16(attr);
+			else if (nla_len(attr) == 1)
+				pairs[n].value = nla_get_u8(attr);
+			break;
+		}
+	}
+	return n + 1;
+}
+
+enum fmsg_test_skb_kind {
+	SKB_HEADERS_UNSET,
+	SKB_HEADERS_SET,
+	SKB_OWNED,
+};
+
+struct fmsg_test_skb_case {
+	const char *desc;
+	enum fmsg_test_skb_kind kind;
+	/* expected pairs in order; type 0 is a nest, value not checked */
+	struct fmsg_test_pair expect[40];
+};
+
+#define P_NEST(n)	{ .name = n }
+#define P_U32(n, v)	{ .name = n, .type = DEVLINK_VAR_ATTR_TYPE_U32, .value = v }
+#define P_U8(n, v)	{ .name = n, .type = DEVLINK_VAR_ATTR_TYPE_U8, .value = v }
+
+/* alloc_skb(128), 16 bytes reserved, 64 put: tailroom depends on the slab */
+#define SKB_TAIL	U64_MAX
+
+static const struct fmsg_test_skb_case fmsg_test_skb_cases[] = {
+	{
+		.desc = "headers unset: offsets U32_MAX, no sk",
+		.kind = SKB_HEADERS_UNSET,
+		.expect = {
+			P_NEST("skb"), P_U32("actual len", 64),
+			P_U32("head len", 64), P_U32("data len", 0),
+			P_U32("tail len", SKB_TAIL), P_U32("MAC", U32_MAX),
+			P_U32("MAC len", U32_MAX), P_U32("network hdr", 16),
+			P_U32("network hdr len", U32_MAX),
+			P_U32("transport hdr", U32_MAX), P_U32("csum", 0),
+			P_U8("csum_ip_summed", CHECKSUM_NONE),
+			P_U32("csum_complete_sw", 0), P_U32("csum_valid", 0),
+			P_U8("csum_level", 0), P_U32("sw_hash", 0),
+			P_U32("l4_hash", 0), P_U32("proto", 0),
+			P_U8("pkt_type", 0), P_U32("iif", 0),
+			P_NEST("shinfo"), P_U8("tx_flags", 0),
+			P_U8("nr_frags", 0), P_U32("gso_size", 0),
+			P_U32("gso_type", 0), P_U32("gso_segs", 0),
+		},
+	}, {
+		.desc = "headers, checksum, hash and GSO set",
+		.kind = SKB_HEADERS_SET,
+		.expect = {
+			P_NEST("skb"), P_U32("actual len", 64),
+			P_U32("head len", 64), P_U32("data len", 0),
+			P_U32("tail len", SKB_TAIL), P_U32("MAC", 16),
+			P_U32("MAC len", ETH_HLEN),
+			P_U32("network hdr", 16 + ETH_HLEN),
+			P_U32("network hdr len", 40),
+			P_U32("transport hdr", 16 + ETH_HLEN + 40),
+			P_U32("csum", 0x12345678),
+			P_U8("csum_ip_summed", CHECKSUM_PARTIAL),
+			P_U32("csum_complete_sw", 1), P_U32("csum_valid", 1),
+			P_U8("csum_level", 2), P_U32("sw_hash", 1),
+			P_U32("l4_hash", 1), P_U32("proto", ETH_P_IPV6),
+			P_U8("pkt_type", PACKET_OUTGOING), P_U32("iif", 7),
+			P_NEST("shinfo"), P_U8("tx_flags", SKBTX_HW_TSTAMP),
+			P_U8("nr_frags", 0), P_U32("gso_size", 1400),
+			P_U32("gso_type", SKB_GSO_TCPV6), P_U32("gso_segs", 3),
+		},
+	}, {
+		.desc = "owned by a socket: an sk object",
+		.kind = SKB_OWNED,
+		.expect = {
+			P_NEST("skb"), P_U32("actual len", 64),
+			P_U32("head len", 64), P_U32("data len", 0),
+			P_U32("tail len", SKB_TAIL), P_U32("MAC", U32_MAX),
+			P_U32("MAC len", U32_MAX), P_U32("network hdr", 16),
+			P_U32("network hdr len", U32_MAX),
+			P_U32("transport hdr", U32_MAX), P_U32("csum", 0),
+			P_U8("csum_ip_summed", CHECKSUM_NONE),
+			P_U32("csum_complete_sw", 0), P_U32("csum_valid", 0),
+			P_U8("csum_level", 0), P_U32("sw_hash", 0),
+			P_U32("l4_hash", 0), P_U32("proto", 0),
+			P_U8("pkt_type", 0), P_U32("iif", 0),
+			P_NEST("sk"), P_U32("family", AF_INET6),
+			P_U32("type", SOCK_DGRAM), P_U32("proto", IPPROTO_UDP),
+			P_NEST("shinfo"), P_U8("tx_flags", 0),
+			P_U8("nr_frags", 0), P_U32("gso_size", 0),
+			P_U32("gso_type", 0), P_U32("gso_segs", 0),
+		},
+	},
+};
+
+KUNIT_ARRAY_PARAM_DESC(fmsg_test_skb, fmsg_test_skb_cases, desc);
+
+static void fmsg_test_skb_disown(void *skb)
+{
+	((struct sk_buff *)skb)->sk = NULL;
+}
+
+static struct sk_buff *fmsg_test_dump_skb_make(struct kunit *test,
+					       enum fmsg_test_skb_kind kind)
+{
+	struct sk_buff *skb = alloc_skb(128, GFP_KERNEL);
+	struct skb_shared_info *shinfo;
+	struct sock *sk;
+
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
+							   fmsg_test_free_skb,
+							   skb));
+	skb_reserve(skb, 16);
+	skb_reset_network_header(skb);
+	skb_put_zero(skb, 64);
+	if (kind == SKB_OWNED) {
+		sk = kunit_kzalloc(test, sizeof(*sk), GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, sk);
+		sk->sk_family = AF_INET6;
+		sk->sk_type = SOCK_DGRAM;
+		sk->sk_protocol = IPPROTO_UDP;
+		/* no destructor: the skb is freed as an unowned one */
+		skb->sk = sk;
+		KUNIT_ASSERT_EQ(test, 0,
+				kunit_add_action_or_reset(test,
+							  fmsg_test_skb_disown,
+							  skb));
+	}
+	if (kind != SKB_HEADERS_SET)
+		return skb;
+
+	skb_reset_mac_header(skb);
+	skb_set_network_header(skb, ETH_HLEN);
+	skb_set_transport_header(skb, ETH_HLEN + 40);
+	skb->csum = (__force __wsum)0x12345678;
+	skb->ip_summed = CHECKSUM_PARTIAL;
+	skb->csum_complete_sw = 1;
+	skb->csum_valid = 1;
+	skb->csum_level = 2;
+	skb->sw_hash = 1;
+	skb->l4_hash = 1;
+	skb->protocol = htons(ETH_P_IPV6);
+	skb->pkt_type = PACKET_OUTGOING;
+	skb->skb_iif = 7;
+	shinfo = skb_shinfo(skb);
+	shinfo->tx_flags = SKBTX_HW_TSTAMP;
+	shinfo->gso_size = 1400;
+	shinfo->gso_type = SKB_GSO_TCPV6;
+	shinfo->gso_segs = 3;
+	return skb;
+}
+
+static void devlink_fmsg_test_dump_skb(struct kunit *test)
+{
+	const struct fmsg_test_skb_case *c = test->param_value;
+	struct devlink_fmsg *fmsg = fmsg_test_alloc(test);
+	struct fmsg_test_pair *pairs;
+	const struct fmsg_test_pair *e;
+	struct fmsg_test_stream st;
+	struct sk_buff *skb;
+	int n, i;
+
+	pairs = kunit_kcalloc(test, FMSG_TEST_PAIRS_MAX, sizeof(*pairs),
+			      GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pairs);
+	skb = fmsg_test_dump_skb_make(test, c->kind);
+
+	devlink_fmsg_obj_nest_start(fmsg);
+	devlink_fmsg_dump_skb(fmsg, skb);
+	devlink_fmsg_obj_nest_end(fmsg);
+	/* nests balanced: nothing for the core to flag */
+	KUNIT_ASSERT_EQ(test, 0, devlink_fmsg_finish(fmsg));
+	KUNIT_EXPECT_FALSE(test, devlink_fmsg_malformed(fmsg));
+	fmsg_test_stream_init(test, &st, PAGE_SIZE);
+	fmsg_test_serialize(test, fmsg, PAGE_SIZE, &st);
+
+	n = fmsg_test_pairs(test, &st, pairs);
+	for (i = 0, e = c->expect; e->name; i++, e++) {
+		KUNIT_ASSERT_LT_MSG(test, i, n, "missing pair %s", e->name);
+		KUNIT_EXPECT_STREQ(test, pairs[i].name, e->name);
+		KUNIT_EXPECT_EQ_MSG(test, pairs[i].type, e->type, "type of %s",
+				    e->name);
+		if (e->type && e->value != SKB_TAIL)
+			KUNIT_EXPECT_EQ_MSG(test, pairs[i].value, e->value,
+					    "value of %s", e->name);
+	}
+	KUNIT_EXPECT_EQ_MSG(test, i, n, "extra pairs after %s", pairs[i - 1].name);
+	/* the tail room, whatever the slab gave */
+	KUNIT_EXPECT_EQ(test, pairs[4].value, (u64)skb_tailroom(skb));
 }
 
 /* ----- byte for byte against the upstream encoding ----- */
@@ -1377,6 +1704,9 @@ static void devlink_fmsg_test_mem_per_element(struct kunit *test)
 static struct kunit_case devlink_fmsg_test_cases[] = {
 	KUNIT_CASE_PARAM(devlink_fmsg_test_value_encoding,
 			 fmsg_test_value_gen_params),
+	KUNIT_CASE_PARAM(devlink_fmsg_test_generic_put,
+			 fmsg_test_put_gen_params),
+	KUNIT_CASE_PARAM(devlink_fmsg_test_dump_skb, fmsg_test_skb_gen_params),
 	KUNIT_CASE_PARAM(devlink_fmsg_test_matches_upstream_bytes,
 			 fmsg_test_skew_gen_params),
 	KUNIT_CASE(devlink_fmsg_test_netdevsim_6_12_accepted),

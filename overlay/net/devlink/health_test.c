@@ -883,6 +883,95 @@ static void health_state_recovery_done_in_burst(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, health_state_snap(reporter).recovery_count, 2);
 }
 
+/* ----- grace and burst periods from the create call and the ops ----- */
+
+struct health_periods_case {
+	const char *desc;
+	bool recover;
+	u64 arg;
+	u64 default_grace;
+	u64 default_burst;
+	int err;
+	u64 grace;
+	u64 burst;
+};
+
+static const struct health_periods_case health_periods_cases[] = {
+	{ "no period anywhere", true, 0, 0, 0, 0, 0, 0 },
+	{ "the argument alone", true, 1000, 0, 0, 0, 1000, 0 },
+	{ "argument 0 takes the default grace", true, 0, 500, 0, 0, 500, 0 },
+	{ "a non-zero argument wins over the default grace",
+	  true, 1000, 500, 0, 0, 1000, 0 },
+	{ "grace and burst defaults", true, 0, 500, 500, 0, 500, 500 },
+	{ "burst default with the argument's grace",
+	  true, 1000, 500, 500, 0, 1000, 500 },
+	{ "refused: burst default without grace default",
+	  true, 0, 0, 500, -EINVAL },
+	{ "refused: burst default without grace default, argument set",
+	  true, 1000, 0, 500, -EINVAL },
+	{ "refused: default grace without recover op",
+	  false, 0, 500, 0, -EINVAL },
+	{ "refused: argument without recover op", false, 1000, 0, 0, -EINVAL },
+	{ "no recover op and no period", false, 0, 0, 0, 0, 0, 0 },
+};
+
+KUNIT_ARRAY_PARAM_DESC(health_periods, health_periods_cases, desc);
+
+/*
+ * The rules alone: through the create call a refusal also WARNs, which
+ * the lab counts as a kernel splat.
+ */
+static void health_periods_from_ops(struct kunit *test)
+{
+	const struct health_periods_case *c = test->param_value;
+	const struct devlink_health_reporter_ops ops = {
+		.name = "periods",
+		.recover = c->recover ? health_state_recover : NULL,
+		.default_graceful_period = c->default_grace,
+		.default_burst_period = c->default_burst,
+	};
+	struct devlink_health_config cfg = {};
+
+	KUNIT_ASSERT_EQ(test, devlink_health_reporter_periods(&ops, c->arg, &cfg),
+			c->err);
+	if (c->err)
+		return;
+	KUNIT_EXPECT_EQ(test, cfg.graceful_period, c->grace);
+	KUNIT_EXPECT_EQ(test, cfg.burst_period, c->burst);
+}
+
+static const struct devlink_health_reporter_ops health_state_defaults_ops = {
+	.name = "defaults",
+	.recover = health_state_recover,
+	.default_graceful_period = T_GRACE,
+	.default_burst_period = T_BURST,
+};
+
+/*
+ * A reporter created with a period argument of 0 starts with the ops'
+ * defaults, and its burst window works on the fake clock.
+ */
+static void health_state_ops_defaults_honoured(struct kunit *test)
+{
+	unsigned long burst = msecs_to_jiffies(T_BURST);
+	struct devlink_health_reporter_snapshot snap;
+	struct health_state_fake *fake = test->priv;
+	struct devlink_health_reporter *reporter;
+
+	reporter = health_state_reporter(test, &health_state_defaults_ops, 0);
+	snap = health_state_snap(reporter);
+	KUNIT_EXPECT_EQ(test, snap.cfg.graceful_period, T_GRACE);
+	KUNIT_EXPECT_EQ(test, snap.cfg.burst_period, T_BURST);
+
+	KUNIT_EXPECT_EQ(test, devlink_health_report(reporter, "e1", NULL), 0);
+	fake->now += burst - 1;
+	KUNIT_EXPECT_EQ(test, devlink_health_report(reporter, "e2", NULL), 0);
+	fake->now++;
+	KUNIT_EXPECT_EQ(test, devlink_health_report(reporter, "e3", NULL),
+			-ECANCELED);
+	KUNIT_EXPECT_EQ(test, fake->recover_calls, 2);
+}
+
 static char *health_state_last_msg(struct kunit *test,
 				   struct devlink_health_reporter *reporter)
 {
@@ -1539,6 +1628,8 @@ static struct kunit_case health_state_cases[] = {
 	KUNIT_CASE_PARAM(health_msg_matches_generic_encoding,
 			 health_msg_gen_params),
 	KUNIT_CASE(health_state_burst_window_on_fake_clock),
+	KUNIT_CASE_PARAM(health_periods_from_ops, health_periods_gen_params),
+	KUNIT_CASE(health_state_ops_defaults_honoured),
 	KUNIT_CASE(health_state_recovery_done_in_burst),
 	KUNIT_CASE(health_state_nowait_from_atomic),
 	KUNIT_CASE(health_state_nowait_coalesces),

@@ -2,11 +2,16 @@
 /*
  * netdevsim health reporters: a test bench for the devlink health core.
  *
- * Every netdevsim device registers three reporters:
+ * Every netdevsim device registers four reporters:
  *
  *   empty       dump and diagnose ops that put nothing
  *   dummy       every op (recover, dump, diagnose, test)
  *   noop        no op at all, to hit the "operation not supported" paths
+ *   tx          a Tx hang reporter written as a driver backported from
+ *               mainline writes one: default grace and burst periods of
+ *               500 ms in its ops, a dump of the stuck packet with
+ *               devlink_fmsg_dump_skb() and a diagnose with
+ *               devlink_fmsg_put()
  *
  * and every port registers a "port_dummy" reporter with the ops of "dummy".
  *
@@ -66,10 +71,13 @@
 #include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/hrtimer.h>
+#include <linux/if_ether.h>
+#include <linux/ip.h>
 #include <linux/kernel.h>
 #include <linux/mutex.h>
 #include <linux/random.h>
 #include <linux/sched/signal.h>
+#include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/timer.h>
@@ -88,6 +96,13 @@
 #define NSIM_HEALTH_LOCKED_MSG		"Report under the devlink instance lock"
 #define NSIM_HEALTH_TEARDOWN_MSG	"Report right before a teardown"
 /* Most reports one write to a timer or locked knob may ask for */
+/* Default periods of the "tx" reporter, mlx5e's burst period */
+#define NSIM_HEALTH_TX_GRACE_MS		500
+#define NSIM_HEALTH_TX_BURST_MS		500
+/* Length of the packet the "tx" reporter finds stuck */
+#define NSIM_HEALTH_TX_SKB_LEN		64
+#define NSIM_HEALTH_TX_RING_SIZE	1024
+
 #define NSIM_HEALTH_BATCH_MAX		100000
 /*
  * Time from the end of one report of the hard IRQ timer to the next one.
@@ -104,6 +119,7 @@ enum nsim_health_dev_rep {
 	NSIM_HEALTH_REP_EMPTY,
 	NSIM_HEALTH_REP_DUMMY,
 	NSIM_HEALTH_REP_NOOP,
+	NSIM_HEALTH_REP_TX,
 	NSIM_HEALTH_REP_COUNT,
 };
 
@@ -452,6 +468,71 @@ static const struct devlink_health_reporter_ops nsim_noop_reporter_ops = {
 	.name = "noop",
 };
 
+/*
+ * The packet a hung Tx queue holds at its head: an Ethernet, IPv4, UDP
+ * frame with its headers set, as a driver's Tx timeout handler finds it.
+ */
+static struct sk_buff *nsim_tx_stuck_skb(void)
+{
+	struct sk_buff *skb;
+
+	skb = alloc_skb(NSIM_HEALTH_TX_SKB_LEN, GFP_KERNEL);
+	if (!skb)
+		return NULL;
+	skb_put_zero(skb, NSIM_HEALTH_TX_SKB_LEN);
+	skb_reset_mac_header(skb);
+	skb_set_network_header(skb, ETH_HLEN);
+	skb_set_transport_header(skb, ETH_HLEN + sizeof(struct iphdr));
+	skb->protocol = htons(ETH_P_IP);
+	skb->ip_summed = CHECKSUM_PARTIAL;
+	return skb;
+}
+
+static int nsim_tx_dump(struct devlink_health_reporter *reporter,
+			struct devlink_fmsg *fmsg, void *priv_ctx,
+			struct netlink_ext_ack *extack)
+{
+	const struct nsim_health_ctx *ctx = priv_ctx;
+	struct sk_buff *skb;
+
+	skb = nsim_tx_stuck_skb();
+	if (!skb)
+		return -ENOMEM;
+	if (ctx)
+		devlink_fmsg_put(fmsg, "break_message", ctx->break_msg);
+	devlink_fmsg_put(fmsg, "queue", (u16)0);
+	devlink_fmsg_dump_skb(fmsg, skb);
+	consume_skb(skb);
+	return 0;
+}
+
+/* One pair of each type devlink_fmsg_put() takes, the way a driver uses it */
+static int nsim_tx_diagnose(struct devlink_health_reporter *reporter,
+			    struct devlink_fmsg *fmsg,
+			    struct netlink_ext_ack *extack)
+{
+	const char *state = "running";
+	bool stopped = false;
+
+	devlink_fmsg_put(fmsg, "queue", (u16)0);
+	devlink_fmsg_put(fmsg, "stopped", stopped);
+	devlink_fmsg_put(fmsg, "state", state);
+	devlink_fmsg_put(fmsg, "ring size", (u32)NSIM_HEALTH_TX_RING_SIZE);
+	devlink_fmsg_put(fmsg, "cq pending", (u8)0);
+	devlink_fmsg_put(fmsg, "last error", -ETIMEDOUT);
+	devlink_fmsg_put(fmsg, "bytes", (u64)0);
+	return 0;
+}
+
+static const struct devlink_health_reporter_ops nsim_tx_reporter_ops = {
+	.name = "tx",
+	.recover = nsim_health_recover,
+	.dump = nsim_tx_dump,
+	.diagnose = nsim_tx_diagnose,
+	.default_graceful_period = NSIM_HEALTH_TX_GRACE_MS,
+	.default_burst_period = NSIM_HEALTH_TX_BURST_MS,
+};
+
 static const struct devlink_health_reporter_ops nsim_port_reporter_ops = {
 	.name = "port_dummy",
 	.recover = nsim_health_recover,
@@ -465,6 +546,7 @@ nsim_health_dev_rep_ops[NSIM_HEALTH_REP_COUNT] = {
 	[NSIM_HEALTH_REP_EMPTY] = &nsim_empty_reporter_ops,
 	[NSIM_HEALTH_REP_DUMMY] = &nsim_dummy_reporter_ops,
 	[NSIM_HEALTH_REP_NOOP] = &nsim_noop_reporter_ops,
+	[NSIM_HEALTH_REP_TX] = &nsim_tx_reporter_ops,
 };
 
 static ssize_t nsim_health_break_write(struct file *file,

@@ -368,7 +368,7 @@ health_show_all()
 	local out got want p
 
 	want=$({
-		printf '%s\n' "$DL dummy" "$DL empty" "$DL noop"
+		printf '%s\n' "$DL dummy" "$DL empty" "$DL noop" "$DL tx"
 		for p in $(seq 0 $((PORT_COUNT - 1))); do
 			echo "$DL/$p port_dummy"
 		done
@@ -411,6 +411,9 @@ health_show_one()
 		grace_period=absent auto_recover=absent auto_dump=absent
 	expect_rep "$DL/0" port_dummy state=healthy error=0 recover=0 \
 		grace_period=0 auto_recover=true auto_dump=true
+	# the default grace period of its ops, netdevsim passing 0 to create
+	expect_rep "$DL" tx state=healthy error=0 recover=0 grace_period=500 \
+		auto_recover=true auto_dump=true
 }
 
 health_set()
@@ -887,8 +890,8 @@ port_reporters_listed()
 	got=$(jq -r '[.[] | select(has("port-index") | not)
 		| .["health-reporter"]["health-reporter-name"]] | sort | join(",")' \
 		<<<"$out")
-	[[ $got == "dummy,empty,noop" ]] ||
-		fail "device lists reporters '$got', expected 'dummy,empty,noop'"
+	[[ $got == "dummy,empty,noop,tx" ]] ||
+		fail "device lists reporters '$got', expected 'dummy,empty,noop,tx'"
 }
 
 port_report_isolated()
@@ -1000,7 +1003,7 @@ port_reporters_removed_while_listed()
 	for p in $(seq "$PORT_COUNT" "$churn_last"); do
 		port_add "$p" || { fail "cannot add port $p"; return; }
 	done
-	stable=dummy,empty,noop
+	stable=dummy,empty,noop,tx
 	for p in $(seq 0 "$stable_last"); do
 		stable+=",port_dummy@$p"
 	done

@@ -14,7 +14,9 @@
 # while a slow recovery is pending coalesce into it, that reporters and
 # devices go away cleanly with reports in flight, also when a network
 # namespace holding the device is deleted, and the burst period through
-# YNL (the devlink tool of iproute2 6.1 does not know it).
+# YNL (the devlink tool of iproute2 6.1 does not know it), also as a
+# default of the reporter's ops. They also check the core's rate-limited
+# kernel log line about each error and failed recovery.
 #
 # Kernel splats (lockdep, sleeping in atomic context, KASAN, hung tasks)
 # are the harness's to catch in the kernel log; every wait here is bounded.
@@ -40,6 +42,9 @@ ALL_TESTS="
 	ctx_test_op_teardown
 	burst_period_attr
 	burst_period_gating
+	burst_period_ops_defaults
+	log_report_lines
+	log_rate_limited
 "
 
 # shellcheck source-path=SCRIPTDIR source=devlink_health_lib.sh
@@ -700,6 +705,120 @@ burst_period_gating()
 		return
 	done
 	skip "machine too slow to report twice within $burst ms"
+}
+
+# The "tx" reporter takes its periods from its ops, as mlx5e's tx and rx
+# reporters do in later kernels (500 ms of grace, 500 ms of burst), and puts
+# its stuck packet in its dump with devlink_fmsg_dump_skb().
+burst_period_ops_defaults()
+{
+	local t0 dt rec out grace
+
+	expect_ynl tx graceful-period=500 burst-period=500 auto-recover=1
+	grace=$(rep_field "$DL" tx grace_period)
+	[[ $grace == 500 ]] || fail "devlink tool: tx grace_period is '$grace', expected 500"
+
+	# three errors in a row: the first recovery opens the burst window,
+	# which recovers the other two; the grace period alone refuses them
+	t0=$(now_ms)
+	must_knob "$H/reporters/tx/report_count" 3 || return
+	dt=$(($(now_ms) - t0))
+	rec=$(rep_field "$DL" tx recover)
+	if [[ $rec != 3 ]]; then
+		if ((dt >= 500)); then
+			skip "three reports took $dt ms, longer than the burst period"
+			return
+		fi
+		fail "3 reports in $dt ms, inside the burst window: $rec recoveries, expected 3"
+	fi
+
+	if ! out=$(dl health dump show "$DL" reporter tx 2>&1); then
+		fail "dump show tx: $(oneline "$out")"
+		return
+	fi
+	grep -q 'actual len: 64' <<<"$out" && grep -q 'gso_segs: 0' <<<"$out" ||
+		fail "tx dump lacks the skb and shinfo pairs: $(oneline "$out")"
+}
+
+#
+# Tests: kernel log lines of the core
+#
+
+# klog_lines: lines in the kernel log now; klog_since N: the lines after
+# the first N. The log is not cleared: the harness reads KUnit's KTAP in it.
+klog_lines()
+{
+	dmesg | wc -l
+}
+
+klog_since()
+{
+	dmesg | tail -n +$(($1 + 1))
+}
+
+# expect_klog BASE TEXT: a kernel log line after line BASE holds TEXT
+expect_klog()
+{
+	klog_since "$1" | grep -qF -- "$2" || fail "no kernel log line with '$2'"
+}
+
+# message of netdevsim's report_nowait knob
+NOWAIT_MSG="Report injected by report_nowait"
+
+# One line per error reported and per failed recovery, naming the device,
+# the port, the reporter, the message and what is done about it.
+log_report_lines()
+{
+	local base msg port="devlink $DL port 1: health reporter port_dummy:"
+
+	msg="log probe $RANDOM"
+	base=$(klog_lines)
+	must_knob "$H/ports/1/break_health" "$msg" || return
+	must_knob "$H/fail_recover" 1 || return
+	knob "$H/ports/1/break_health" "$msg, failing" &&
+		fail "a report whose recovery fails succeeded"
+	knob "$H/ports/1/break_health" "$msg, refused" &&
+		fail "a report on an unrecovered reporter succeeded"
+	must_knob "$H/fail_recover" 0
+	must_knob "$H/reporters/dummy/report_nowait" 1
+
+	expect_klog "$base" "$port error \"$msg\": recovering"
+	expect_klog "$base" "$port error \"$msg, failing\": recovering"
+	expect_klog "$base" "$port recovery failed (-22)"
+	expect_klog "$base" \
+		"$port error \"$msg, refused\": recovery refused (previous error not recovered)"
+	expect_klog "$base" \
+		"devlink $DL: health reporter dummy: error \"$NOWAIT_MSG\": recovery queued"
+}
+
+# klog_has_suppressed BASE: the rate limit told how many lines it dropped
+klog_has_suppressed()
+{
+	klog_since "$1" | grep -qE 'port_dummy: [0-9]+ callbacks suppressed'
+}
+
+# A storm of reports gives at most 10 lines a reporter every 5 s, then a
+# count of the lines suppressed.
+log_rate_limited()
+{
+	local base t0 t1 n max port="devlink $DL port 0: health reporter port_dummy:"
+
+	base=$(klog_lines)
+	t0=$(now_ms)
+	must_knob "$H/ports/0/report_nowait" 1000 || return
+	t1=$(now_ms)
+	n=$(klog_since "$base" | grep -cF "$port error")
+	# the windows of 5 s the storm may have touched
+	max=$((10 * ((t1 - t0) / 5000 + 2)))
+	((n >= 1 && n <= max)) ||
+		fail "$n log lines for 1000 reports in $((t1 - t0)) ms, expected 1 to $max"
+	note "$n log lines for 1000 reports in $((t1 - t0)) ms"
+
+	# once the window is over, the next line comes after the count
+	sleep_until $((t1 + 5200))
+	must_knob "$H/ports/0/report_nowait" 1 || return
+	wait_until 5000 klog_has_suppressed "$base" ||
+		fail "no 'callbacks suppressed' line after the storm"
 }
 
 #
