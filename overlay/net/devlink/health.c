@@ -1380,9 +1380,12 @@ devlink_health_report_decide(struct devlink_health_reporter *reporter,
 	if (!rc.want_dump && rc.verdict != DEVLINK_HEALTH_GATE_RECOVER)
 		return 0;
 
-	if (!devlink_health_lock_open(reporter))
-		return rc.verdict == DEVLINK_HEALTH_GATE_RECOVER ?
-		       devlink_health_report_cancel(reporter, &rc) : 0;
+	if (!devlink_health_lock_open(reporter)) {
+		if (rc.verdict != DEVLINK_HEALTH_GATE_RECOVER)
+			return 0;
+		devlink_health_log(reporter, "recovery refused (reporter closed)");
+		return devlink_health_report_cancel(reporter, &rc);
+	}
 	if (rc.want_dump)
 		devlink_health_auto_dump(reporter, priv_ctx);
 	if (rc.verdict == DEVLINK_HEALTH_GATE_RECOVER)
@@ -1527,6 +1530,8 @@ int devlink_health_report_nowait(struct devlink_health_reporter *reporter,
 	devlink_health_defer(reporter, todo);
 	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
 	devlink_health_log_report(reporter, msg,
+				  closed && rc.verdict == DEVLINK_HEALTH_GATE_RECOVER ?
+				  "recovery refused (reporter closed)" :
 				  devlink_health_outcome(rc.verdict, true));
 
 	cancelled = rc.verdict == DEVLINK_HEALTH_GATE_UNRECOVERED ||
