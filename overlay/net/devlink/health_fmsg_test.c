@@ -14,6 +14,7 @@
 #include <kunit/test.h>
 
 #include <linux/kernel.h>
+#include <linux/module.h>
 #include <linux/sizes.h>
 #include <linux/skbuff.h>
 #include <linux/slab.h>
@@ -24,6 +25,8 @@
 #include <uapi/linux/devlink.h>
 
 #include "health.h"
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 
 KUNIT_DEFINE_ACTION_WRAPPER(fmsg_test_free_fmsg, devlink_fmsg_free,
 			    struct devlink_fmsg *);
@@ -1403,3 +1406,6 @@ static struct kunit_suite devlink_fmsg_test_suite = {
 };
 
 kunit_test_suite(devlink_fmsg_test_suite);
+
+MODULE_DESCRIPTION("KUnit tests of the devlink health formatted message engine");
+MODULE_LICENSE("GPL");
