@@ -46,7 +46,6 @@ ALL_TESTS="
 	health_show_one
 	health_set
 	health_recover
-	health_recover_healthy_noop
 	health_diagnose
 	health_dump_show
 	health_dump_clear
@@ -84,7 +83,6 @@ ALL_TESTS="
 	dump_large_read_consistent
 	dump_trampled_by_clear
 	dump_trampled_by_new_dump
-	upstream_empty_reporter
 	upstream_dummy_reporter
 	upstream_binary_len
 	reply_diagnose_binary
@@ -442,15 +440,6 @@ health_recover()
 	expect_rep "$DL" dummy state=healthy error=1 recover=1
 }
 
-health_recover_healthy_noop()
-{
-	must dl health recover "$DL" reporter dummy
-	expect_rep "$DL" dummy state=healthy error=0 recover=0
-	# same for a reporter without recover op: nothing to do, no error
-	must dl health recover "$DL" reporter noop
-	expect_rep "$DL" noop state=healthy error=0 recover=0
-}
-
 health_diagnose()
 {
 	local out
@@ -737,9 +726,14 @@ health_diagnose_failure()
 health_test_failure()
 {
 	must_knob "$H/fail_test" 16 || return
+	# the op's errno and extack reach user space
 	expect_dl_error injected_test health test "$DL" reporter dummy
-	sleep 0.2
-	expect_rep "$DL" dummy error=0
+	# and the same request succeeds, and reports, once the op does
+	must_knob "$H/fail_test" 0 || return
+	must dl health test "$DL" reporter dummy || return
+	wait_until 10000 rep_field_is "$DL" dummy recover 1 ||
+		fail "no recovered report within 10 s of the test command"
+	expect_rep "$DL" dummy error=1 recover=1
 }
 
 health_driver_recovery_done()
@@ -1189,14 +1183,6 @@ dump_trampled_by_new_dump()
 #
 # Tests: the upstream knobs devlink.sh relies on
 #
-
-upstream_empty_reporter()
-{
-	must dl health show "$DL" reporter empty
-	must dl health dump show "$DL" reporter empty
-	must dl health diagnose "$DL" reporter empty
-	must dl health recover "$DL" reporter empty
-}
 
 upstream_dummy_reporter()
 {
