@@ -1,10 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# `make lint`: checkpatch --strict on our files and patches, sparse (C=2)
-# and W=1 on the net/devlink and netdevsim objects, coccicheck on
-# net/devlink, and the generated files the series carries checked against
-# what the kernel's generator makes of the series' spec. Findings in upstream files we do not touch are not ours and
-# are not counted; any finding in ours makes the exit code non-zero.
+# `make lint`: checkpatch --strict on our files and patches, kernel-doc
+# -Wall on our C files, shellcheck on our selftests (every finding) and on
+# the lab's scripts (warnings and errors), sparse (C=2) and W=1 on the
+# net/devlink and netdevsim objects, coccicheck on net/devlink, and the
+# generated files the series carries checked against what the kernel's
+# generator makes of the series' spec. Findings in upstream files we do
+# not touch are not ours and are not counted; any finding in ours makes
+# the exit code non-zero.
 . "$(dirname "$0")/lib.sh"
 . "$HARNESS/series.sh"
 
@@ -44,6 +47,31 @@ checkpatch() {
 	done >"$report/checkpatch-patches.txt"
 	count "checkpatch --strict (files)" "$report/checkpatch-files.txt"
 	count "checkpatch --strict (patches)" "$report/checkpatch-patches.txt"
+}
+
+# kernel-doc -Wall: every comment of ours that kernel-doc reads is
+# complete (parameters, return values, no stray /** comments).
+kerneldoc() {
+	local f
+	for f in "${ours[@]}"; do
+		case $f in *.c | *.h) ;; *) continue ;; esac
+		[[ -e $LAB_ROOT/overlay/$f ]] || continue
+		(cd "$src" && scripts/kernel-doc -Wall -none "$f") 2>&1
+	done >"$report/kernel-doc.txt"
+	count "kernel-doc -Wall" "$report/kernel-doc.txt"
+}
+
+# Shell scripts checked one finding a line: the selftests we ship are held to
+# every finding, the lab's own scripts to warnings and errors.
+shellcheck_scripts() {
+	local -a tests
+	mapfile -t tests < <(cd "$LAB_ROOT/overlay" && find . -name '*.sh' | sort)
+	{
+		(cd "$LAB_ROOT/overlay" && shellcheck -x -P SCRIPTDIR -f gcc "${tests[@]}")
+		(cd "$LAB_ROOT" && shellcheck -S warning -x -P SCRIPTDIR -f gcc \
+			harness/*.sh harness/bench/*.sh .ci/run)
+	} >"$report/shellcheck.txt" 2>&1
+	count "shellcheck" "$report/shellcheck.txt"
 }
 
 compile_checks() {
@@ -106,6 +134,8 @@ generated_check() {
 }
 
 checkpatch
+kerneldoc
+shellcheck_scripts
 generated_check
 compile_checks
 coccicheck
