@@ -3,9 +3,10 @@
 # `make lint`: checkpatch --strict on our files and patches, kernel-doc
 # -Wall on our C files, shellcheck on our selftests (every finding) and on
 # the lab's scripts (warnings and errors), sparse (C=2) and W=1 on the
-# net/devlink and netdevsim objects, coccicheck on net/devlink, and the
-# generated files the series carries checked against what the kernel's
-# generator makes of the series' spec. Findings in upstream files we do
+# net/devlink and netdevsim objects, the exports the KUnit suites need as
+# modules, coccicheck on net/devlink, and the generated files the series
+# carries checked against what the kernel's generator makes of the
+# series' spec. Findings in upstream files we do
 # not touch are not ours and are not counted; any finding in ours makes
 # the exit code non-zero.
 . "$(dirname "$0")/lib.sh"
@@ -93,6 +94,27 @@ compile_checks() {
 	count "sparse + W=1" "$report/sparse-w1.txt"
 }
 
+# The KUnit suites are tristate: built as modules they may only use what
+# the core exports. Every symbol a test object needs from another
+# net/devlink object must have an EXPORT_SYMBOL*() (or _IF_KUNIT) there.
+kunit_exports() {
+	local t o sym defined=$report/kunit-core-symbols.txt
+	local -a core=()
+	for o in "$out"/net/devlink/*.o; do
+		[[ $o == *_test.o || $o == */built-in.o ]] || core+=("$o")
+	done
+	nm --defined-only "${core[@]}" | awk '$2 ~ /^[TDRB]$/ { print $3 }' |
+		sort -u >"$defined"
+	for t in "$out"/net/devlink/*_test.o; do
+		nm -u "$t" | awk '{ print $2 }' | while read -r sym; do
+			grep -qx "$sym" "$defined" || continue
+			grep -qE "EXPORT_SYMBOL[A-Z_]*\($sym\)" "$src"/net/devlink/*.c ||
+				echo "$(basename "$t" .o) uses $sym, which is not exported"
+		done
+	done >"$report/kunit-exports.txt"
+	count "KUnit suites as modules" "$report/kunit-exports.txt"
+}
+
 coccicheck() {
 	make -C "$src" coccicheck MODE=report M=net/devlink J="$JOBS" \
 		>"$report/coccicheck.log" 2>&1
@@ -138,6 +160,7 @@ kerneldoc
 shellcheck_scripts
 generated_check
 compile_checks
+kunit_exports
 coccicheck
 echo "lint: $findings finding(s) in our files (details in $report)"
 ((findings == 0))
