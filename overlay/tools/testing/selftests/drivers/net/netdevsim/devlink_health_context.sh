@@ -510,7 +510,7 @@ ctx_netns_teardown_race()
 # The op reports with the nowait API instead, and the removal returns.
 ctx_test_op_teardown()
 {
-	local round hold tst
+	local round hold tst n
 
 	must_knob "$H/recover_delay_ms" 1000 || return
 	for round in 1 2 3; do
@@ -527,7 +527,8 @@ ctx_test_op_teardown()
 		wait "$hold" "$tst"
 		# the premise: a recovery of port 0 held the lock, and ended
 		if ! wait_until 10000 rep_field_is "$DL/0" port_dummy recover "$round"; then
-			fail "round $round: port 0 recovered $(rep_field "$DL/0" port_dummy recover) times, expected $round"
+			n=$(rep_field "$DL/0" port_dummy recover)
+			fail "round $round: port 0 recovered $n times, expected $round"
 			return
 		fi
 		if ! echo 1 > "$DEV_SYSFS/new_port" ||
