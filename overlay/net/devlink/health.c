@@ -374,6 +374,7 @@ devlink_health_reporter_find(struct devlink *devlink,
 			return reporter;
 	return NULL;
 }
+EXPORT_SYMBOL_IF_KUNIT(devlink_health_reporter_find);
 
 static void devlink_health_reporter_free(struct devlink_health_reporter *reporter)
 {
