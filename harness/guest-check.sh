@@ -5,7 +5,7 @@
 # upstream netdevsim health tests (only those with -u), each through the
 # kselftest runner of KSFT (what kselftest-build.sh installed: the
 # netdevsim tests with our raw netlink client, net/forwarding's lib.sh,
-# run_kselftest.sh), bounded by the directory's settings timeout; then
+# the runner), bounded by the directory's settings timeout; then
 # asks kmemleak for leaks. OUR_KSRC is the tree whose YNL CLI and devlink
 # spec our tests use. KUnit suites already ran at boot; results.sh reads
 # them from dmesg. Each runner's KTAP is framed by "### selftest" markers
@@ -24,7 +24,13 @@ run_selftest() {
 	local name=$1 script=$2
 	local t0=$SECONDS rc
 	echo "### selftest begin $name"
-	timeout -k 10 "$outer_timeout" "$KSFT/run_kselftest.sh" -t "$NSIM:$script"
+	# What `make run_tests` runs (lib.mk's RUN_TESTS), and run_kselftest.sh
+	# -t too, except that run_kselftest.sh overwrites TESTS, the variable
+	# devlink.sh reads to select its tests.
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	timeout -k 10 "$outer_timeout" bash -c \
+		'cd "$1/$2" && BASE_DIR=$1 && . "$1/kselftest/runner.sh" && run_many "$3"' \
+		runner "$KSFT" "$NSIM" "$script"
 	rc=$?
 	echo "### selftest end $name rc=$rc"
 	echo "### selftest time $name $((SECONDS - t0)) s"
