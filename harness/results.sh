@@ -10,7 +10,8 @@
 #   <selftest>:<test>        each "TEST: ... [ OK ]|[FAIL]|[SKIP]" line
 #   <selftest>:exit          FAIL when the kselftest runner's KTAP says
 #                            "not ok" without a FAIL line of the test's own
-#                            (crash, timeout) or gives no result
+#                            (crash, timeout), gives no result, or says
+#                            "ok" for a script that ran no test
 #   vm:<run>:finished        the guest ran to the end (no hang, no panic)
 #                            and its command exited 0
 #   vm:<run>:no-splat        no line of dmesg/console matches
@@ -109,6 +110,8 @@ selftest_results() {
 			printf "FAIL %s:exit %s without a FAIL line\n", st, directive
 		else if (ktap == "ok" && ntests == 0 && directive ~ /^SKIP/)
 			printf "SKIP %s:exit %s\n", st, directive
+		else if (ktap == "ok" && ntests == 0)
+			printf "FAIL %s:exit the runner said ok but no test ran\n", st
 		st = ""; next
 	}
 	st != "" && /^TEST: / {
