@@ -115,7 +115,9 @@ run_test()
 	local name=$1
 
 	test_begin
-	if dev_create; then
+	if ! declare -F "$name" >/dev/null; then
+		fail "no test named $name"
+	elif dev_create; then
 		"$name"
 	fi
 	bg_stop
@@ -155,7 +157,11 @@ nl_run_tests()
 	fi
 	for t in ${TESTS:-$ALL_TESTS}; do
 		test_begin
-		"$t"
+		if declare -F "$t" >/dev/null; then
+			"$t"
+		else
+			fail "no test named $t"
+		fi
 		result "$t"
 	done
 }
