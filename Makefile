@@ -4,7 +4,7 @@
 
 H := harness
 
-.PHONY: all demo check baseline lint patches bench kcsan clean help
+.PHONY: all demo check baseline lint patches bench kcsan kunit clean help
 all: help
 
 help:
@@ -15,6 +15,7 @@ help:
 	@echo "make patches   git format-patch series against pristine 6.12, git-am tested"
 	@echo "make bench     ours vs upstream, same run, ratios"
 	@echo "make kcsan     KCSAN kernel (no KASAN) under the stress test"
+	@echo "make kunit     kunit.py run --kunitconfig=net/devlink --arch=x86_64"
 
 demo:
 	$(H)/demo.sh
@@ -36,6 +37,9 @@ bench:
 
 kcsan:
 	$(H)/kcsan.sh
+
+kunit:
+	$(H)/kunit.sh
 
 clean:
 	rm -rf build

@@ -11,9 +11,10 @@ cfg=${CFG:-debug}
 "$HARNESS/deps.sh" || exit 1
 "$HARNESS/prepare-src.sh" ours >/dev/null || exit 1
 kernel=$("$HARNESS/build.sh" baseline "$cfg") || exit 1
+ksft=$WORK/kselftest-baseline
+"$HARNESS/kselftest-build.sh" baseline "$ksft" || exit 1
 "$HARNESS/vm-run.sh" -k "$kernel" -n "baseline-$cfg" -t "${VM_TIMEOUT:-2400}" -- \
-	"$HARNESS/guest-check.sh" "$(src_dir baseline)" \
-	"$(src_dir ours)/tools/testing/selftests/drivers/net/netdevsim"
+	"$HARNESS/guest-check.sh" "$ksft" "$(src_dir ours)"
 "$HARNESS/results.sh" "$WORK/runs/baseline-$cfg" >/dev/null
 res=$WORK/runs/baseline-$cfg/results.txt
 cat "$res"

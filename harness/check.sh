@@ -5,8 +5,8 @@
 # and fail on any failed test or kernel splat. Closes with the plain line
 # "N passed, N failed, N skipped".
 #
-# PLANT_SPLAT=1 boots with a test-only WARN to prove the splat detector
-# fails the run.
+# PLANT_SPLAT=1 has the guest write a WARN splat into the kernel log, to
+# prove that a splat fails the run end to end.
 . "$(dirname "$0")/lib.sh"
 
 # KUnit suites that must have run; a missing one is a failure, not a pass.
@@ -50,17 +50,26 @@ else
 	echo "FAIL lab:series-git-am $(tail -1 "$WORK/patches.log")" | add
 fi
 
+# Our selftests as upstream builds them: the raw netlink client built by
+# the netdevsim selftest Makefile against the series' uapi headers, the
+# tests installed with it, on the host before the guest boots.
+ksft=$WORK/kselftest
+if "$HARNESS/kselftest-build.sh" ours "$ksft"; then
+	echo "PASS lab:selftest-build" | add
+else
+	echo "FAIL lab:selftest-build see $WORK/kselftest-build-ours.log" | add
+fi
+
 # Every in-tree user of the health API still compiles against our core.
 "$HARNESS/compat.sh" | add
 
 # 6.12 drivers keep their behaviour: our core with 6.12's own netdevsim
 # (the series up to the patch before ours) passes the upstream health tests.
 nsim612=$WORK/series-build/bzImage-nsim612
-pristine_nsim=$(src_dir pristine)/tools/testing/selftests/drivers/net/netdevsim
 if [[ -r $nsim612 ]]; then
 	t0=$(date +%s.%N)
 	"$HARNESS/vm-run.sh" -k "$nsim612" -n nsim612 -t 1200 -- \
-		"$HARNESS/guest-check.sh" "$(src_dir pristine)" "$pristine_nsim"
+		"$HARNESS/guest-check.sh" -u "$ksft"
 	t_vm612=$(since "$t0")
 	"$HARNESS/results.sh" "$WORK/runs/nsim612" "${KUNIT_SUITES[@]}" |
 		sed -E 's/^(PASS|FAIL|SKIP) (kunit|upstream_devlink)/\1 nsim612:\2/' >>"$results"
@@ -70,10 +79,10 @@ fi
 
 if [[ -n $kernel ]]; then
 	args=''
-	[[ ${PLANT_SPLAT:-0} == 1 ]] && args='health_api_test.plant_splat=1'
+	[[ ${PLANT_SPLAT:-0} == 1 ]] && args='lab_plant_splat=1'
 	t0=$(date +%s.%N)
 	"$HARNESS/vm-run.sh" -k "$kernel" -n check -t "$VM_TIMEOUT" -a "$args" -- \
-		"$HARNESS/guest-check.sh" "$(src_dir ours)"
+		"$HARNESS/guest-check.sh" "$ksft" "$(src_dir ours)"
 	t_vm=$(since "$t0")
 	"$HARNESS/results.sh" "$WORK/runs/check" "${KUNIT_SUITES[@]}" >>"$results"
 	grep '^### selftest time' "$WORK/runs/check/output.log" 2>/dev/null |
@@ -86,7 +95,7 @@ echo "== failures =="
 grep '^FAIL' "$results" || echo "(none)"
 # all that a failed selftest printed about it, for a CI log with no run dir
 cat "$WORK/runs/nsim612/output.log" "$WORK/runs/check/output.log" 2>/dev/null |
-	sed 's/\r$//' |
+	sed -e 's/\r$//' -e 's/^# //' |
 	awk '/^TEST: .*\[FAIL\] *$/ { n = 40; print; next }
 	     n > 0 && /^    / { n--; print; next } { n = 0 }'
 echo

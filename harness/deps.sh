@@ -7,11 +7,12 @@ PKGS=(
 	linux-source-6.12	# the baseline source tarball
 	bc bison flex libelf-dev libssl-dev cpio kmod ccache	# kernel build
 	qemu-system-x86		# the VM (TCG)
-	sparse coccinelle	# make lint
+	sparse coccinelle shellcheck	# make lint
 	python3 python3-yaml python3-jsonschema	# ynl-gen and the YNL CLI
 	iproute2 jq netsniff-ng	# devlink tool; upstream lib.sh wants jq, mausezahn
 	procps psmisc		# ps/pkill/killall for selftests
 	gcc make libmnl-dev	# our netlink clients
+	rsync			# kselftest install
 )
 
 missing=()

@@ -37,16 +37,18 @@ log "build $(since "$t0")s"
 
 src=$(src_dir ours)
 out=$(out_dir ours kcsan)
-nsim=$src/tools/testing/selftests/drivers/net/netdevsim
+ksft=$WORK/kselftest-kcsan
+"$HARNESS/kselftest-build.sh" ours "$ksft" || exit 1
+nsim=$ksft/drivers/net/netdevsim
 
 # The stress test, then the context tests that report from hard and soft
 # IRQ context, under the instance lock and during teardown, all at once:
 # the lock-free report path races with all of them.
 CTX_TESTS=${CTX_TESTS:-"ctx_all_at_once ctx_destroy_with_reports_in_flight"}
 "$HARNESS/vm-run.sh" -k "$kernel" -n kcsan -t "$VM_TIMEOUT" -- \
-	bash -c 'cd "$1" && STRESS_SECONDS=$2 ./devlink_health_stress.sh
+	bash -c 'cd "$1" && export KSRC=$4 && STRESS_SECONDS=$2 ./devlink_health_stress.sh
 		 rc=$?; TESTS=$3 ./devlink_health_context.sh || rc=1; exit $rc' \
-	kcsan-run "$nsim" "$STRESS_SECONDS" "$CTX_TESTS"
+	kcsan-run "$nsim" "$STRESS_SECONDS" "$CTX_TESTS" "$src"
 
 # Functions our objects define: a report with one of them in a stack is
 # ours to fix.

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # Common settings of the lab harness; sourced by every harness script.
 #
 # Layout of the work directory ($WORK, default ./build, persistent between
@@ -14,6 +15,7 @@
 set -o pipefail
 
 LAB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck disable=SC2034 # used by the scripts sourcing this file
 HARNESS=$LAB_ROOT/harness
 WORK=${WORK:-$LAB_ROOT/build}
 mkdir -p "$WORK"

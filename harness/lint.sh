@@ -1,10 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# `make lint`: checkpatch --strict on our files and patches, sparse (C=2)
-# and W=1 on the net/devlink and netdevsim objects, coccicheck on
-# net/devlink, and the generated files the series carries checked against
-# what the kernel's generator makes of the series' spec. Findings in upstream files we do not touch are not ours and
-# are not counted; any finding in ours makes the exit code non-zero.
+# `make lint`: checkpatch --strict on our files and patches, kernel-doc
+# -Wall on our C files, shellcheck on our selftests (every finding) and on
+# the lab's scripts (warnings and errors), sparse (C=2) and W=1 on the
+# net/devlink and netdevsim objects, the exports the KUnit suites need as
+# modules, coccicheck on net/devlink, and the generated files the series
+# carries checked against what the kernel's generator makes of the
+# series' spec. Findings in upstream files we do
+# not touch are not ours and are not counted; any finding in ours makes
+# the exit code non-zero.
 . "$(dirname "$0")/lib.sh"
 . "$HARNESS/series.sh"
 
@@ -46,6 +50,31 @@ checkpatch() {
 	count "checkpatch --strict (patches)" "$report/checkpatch-patches.txt"
 }
 
+# kernel-doc -Wall: every comment of ours that kernel-doc reads is
+# complete (parameters, return values, no stray /** comments).
+kerneldoc() {
+	local f
+	for f in "${ours[@]}"; do
+		case $f in *.c | *.h) ;; *) continue ;; esac
+		[[ -e $LAB_ROOT/overlay/$f ]] || continue
+		(cd "$src" && scripts/kernel-doc -Wall -none "$f") 2>&1
+	done >"$report/kernel-doc.txt"
+	count "kernel-doc -Wall" "$report/kernel-doc.txt"
+}
+
+# Shell scripts checked one finding a line: the selftests we ship are held to
+# every finding, the lab's own scripts to warnings and errors.
+shellcheck_scripts() {
+	local -a tests
+	mapfile -t tests < <(cd "$LAB_ROOT/overlay" && find . -name '*.sh' | sort)
+	{
+		(cd "$LAB_ROOT/overlay" && shellcheck -x -P SCRIPTDIR -f gcc "${tests[@]}")
+		(cd "$LAB_ROOT" && shellcheck -S warning -x -P SCRIPTDIR -f gcc \
+			harness/*.sh harness/bench/*.sh .ci/run)
+	} >"$report/shellcheck.txt" 2>&1
+	count "shellcheck" "$report/shellcheck.txt"
+}
+
 compile_checks() {
 	mkdir -p "$out"
 	if [[ ! -f $out/.config ]]; then
@@ -63,6 +92,27 @@ compile_checks() {
 		sort -u >"$report/sparse-w1.txt"
 	cat "$report/build-failed.txt" >>"$report/sparse-w1.txt" 2>/dev/null
 	count "sparse + W=1" "$report/sparse-w1.txt"
+}
+
+# The KUnit suites are tristate: built as modules they may only use what
+# the core exports. Every symbol a test object needs from another
+# net/devlink object must have an EXPORT_SYMBOL*() (or _IF_KUNIT) there.
+kunit_exports() {
+	local t o sym defined=$report/kunit-core-symbols.txt
+	local -a core=()
+	for o in "$out"/net/devlink/*.o; do
+		[[ $o == *_test.o || $o == */built-in.o ]] || core+=("$o")
+	done
+	nm --defined-only "${core[@]}" | awk '$2 ~ /^[TDRB]$/ { print $3 }' |
+		sort -u >"$defined"
+	for t in "$out"/net/devlink/*_test.o; do
+		nm -u "$t" | awk '{ print $2 }' | while read -r sym; do
+			grep -qx "$sym" "$defined" || continue
+			grep -qE "EXPORT_SYMBOL[A-Z_]*\($sym\)" "$src"/net/devlink/*.c ||
+				echo "$(basename "$t" .o) uses $sym, which is not exported"
+		done
+	done >"$report/kunit-exports.txt"
+	count "KUnit suites as modules" "$report/kunit-exports.txt"
 }
 
 coccicheck() {
@@ -106,8 +156,11 @@ generated_check() {
 }
 
 checkpatch
+kerneldoc
+shellcheck_scripts
 generated_check
 compile_checks
+kunit_exports
 coccicheck
 echo "lint: $findings finding(s) in our files (details in $report)"
 ((findings == 0))

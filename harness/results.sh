@@ -4,11 +4,14 @@
 #
 # Turn one VM run into result lines "PASS|FAIL|SKIP <id> [why]" (written to
 # RUN_DIR/results.txt and printed):
-#   kunit:<suite>.<case>     each KUnit case, from the KTAP in dmesg
+#   kunit:<suite>.<case>     each KUnit case, from the KTAP in dmesg as
+#                            kunit.py parse reads it
 #   kunit:<suite>            FAIL when a required suite did not run at all
 #   <selftest>:<test>        each "TEST: ... [ OK ]|[FAIL]|[SKIP]" line
-#   <selftest>:exit          FAIL when a selftest exits non-zero without a
-#                            FAIL line of its own (crash, timeout)
+#   <selftest>:exit          FAIL when the kselftest runner's KTAP says
+#                            "not ok" without a FAIL line of the test's own
+#                            (crash, timeout), gives no result, or says
+#                            "ok" for a script that ran no test
 #   vm:<run>:finished        the guest ran to the end (no hang, no panic)
 #                            and its command exited 0
 #   vm:<run>:no-splat        no line of dmesg/console matches
@@ -16,33 +19,58 @@
 # Exit code: 0 when there is no FAIL line.
 . "$(dirname "$0")/lib.sh"
 
-run=${1:?run dir}
+run=$(cd "${1:?run dir}" && pwd) || exit 1
 shift
 name=$(basename "$run")
 out=$run/results.txt
 
-strip_ts() { sed -e 's/\r$//' -e 's/^\[ *[0-9]*\.[0-9]*\] //' "$@"; }
-
+# KUnit's own parser (tools/testing/kunit/kunit.py parse) reads the KTAP
+# of the kernel log; its JSON gives one line per case, a parameterised
+# case failing if any of its parameters does. A failed case's reason is
+# the first message the case printed.
 kunit_results() {
-	strip_ts "$run/dmesg.log" 2>/dev/null | awk '
-	/^    # Subtest: / { suite = $3; next }
-	/^    (not )?ok [0-9]+ / {
-		line = $0; sub(/^    /, "", line)
-		st = (line ~ /^not ok/) ? "FAIL" : "PASS"
-		sub(/^(not )?ok [0-9]+ /, "", line)
-		if (line ~ /# SKIP/) st = "SKIP"
-		tc = line; sub(/ .*/, "", tc)
-		why = ""; if (st == "SKIP") { why = line; sub(/^[^#]*# SKIP ?/, "", why) }
-		printf "%s kunit:%s.%s %s\n", st, suite, tc, why
-	}'
-}
-
-required_suites() {
-	local s
-	for s in "$@"; do
-		grep -q "^    # Subtest: $s\$" <(strip_ts "$run/dmesg.log" 2>/dev/null) ||
-			echo "FAIL kunit:$s suite did not run"
-	done
+	local kunit
+	kunit=$(src_dir pristine)/tools/testing/kunit/kunit.py
+	[[ -s $run/dmesg.log ]] || return 0
+	/usr/bin/python3 "$kunit" parse --json="$run/kunit.json" "$run/dmesg.log" \
+		>"$run/kunit-parse.log" 2>&1
+	[[ -s $run/kunit.json ]] || { echo "FAIL kunit:parse kunit.py parse gave no result"; return; }
+	/usr/bin/python3 - "$run/kunit.json" "$run/dmesg.log" "$@" <<'PY'
+import json, re, sys
+top = json.load(open(sys.argv[1]))
+log = open(sys.argv[2], errors="replace").read().splitlines()
+required = sys.argv[3:]
+rank = {"PASS": 0, "SKIP": 1, "FAIL": 2, "ERROR": 2}
+def status(group):
+    sts = [c["status"] for c in group["test_cases"]] + \
+          [status(g) for g in group["sub_groups"]]
+    if not sts:
+        return "PASS"
+    if any(rank.get(st, 2) == 2 for st in sts):
+        return "FAIL"
+    return "SKIP" if all(st == "SKIP" for st in sts) else "PASS"
+def why(case, st):
+    pat = r"ok [0-9]+ %s # SKIP ?(.*)" if st == "SKIP" else r"# %s: (.*)"
+    for line in log:
+        m = re.search(pat % re.escape(case), line)
+        if m and not m.group(1).startswith("pass:"):
+            return m.group(1)[:300]
+    return ""
+seen = set()
+for suite in top["sub_groups"]:
+    seen.add(suite["name"])
+    cases = [(c["name"], c["status"]) for c in suite["test_cases"]] + \
+            [(g["name"], status(g)) for g in suite["sub_groups"]]
+    for name, st in cases:
+        st = "FAIL" if st == "ERROR" else st
+        line = "%s kunit:%s.%s" % (st, suite["name"], name)
+        if st != "PASS":
+            line += " " + why(name, st)
+        print(line.rstrip())
+for suite in required:
+    if suite not in seen:
+        print("FAIL kunit:%s suite did not run" % suite)
+PY
 }
 
 selftest_results() {
@@ -54,6 +82,16 @@ selftest_results() {
 		else printf "%s\n", why_for
 		why_for = ""; why = ""; first = ""
 	}
+	# the verdict of the kselftest runner, its KTAP line for the script
+	st != "" && /^(not )?ok [0-9]+ selftests: / {
+		if (why_for != "") flush()
+		ktap = ($1 == "ok") ? "ok" : "not ok"
+		directive = $0
+		if (!sub(/^[^#]*# */, "", directive)) directive = ""
+		next
+	}
+	# what the script printed, which the runner prefixes with "# "
+	st != "" && /^# / { sub(/^# /, "") }
 	# the indented lines under a failed TEST line say why: keep the first
 	# failure, or the first note when no line is a failure
 	st != "" && why_for != "" && /^    / {
@@ -63,11 +101,17 @@ selftest_results() {
 		next
 	}
 	st != "" && why_for != "" { flush() }
-	/^### selftest begin / { st = $4; nfail = 0; next }
+	/^### selftest begin / { st = $4; nfail = 0; ntests = 0; ktap = ""; next }
 	/^### selftest end / {
 		rc = $5; sub(/^rc=/, "", rc)
-		if (rc != 0 && nfail == 0)
-			printf "FAIL %s:exit exited %s without a FAIL line\n", st, rc
+		if (ktap == "")
+			printf "FAIL %s:exit no kselftest result (runner exited %s)\n", st, rc
+		else if (ktap == "not ok" && nfail == 0)
+			printf "FAIL %s:exit %s without a FAIL line\n", st, directive
+		else if (ktap == "ok" && ntests == 0 && directive ~ /^SKIP/)
+			printf "SKIP %s:exit %s\n", st, directive
+		else if (ktap == "ok" && ntests == 0)
+			printf "FAIL %s:exit the runner said ok but no test ran\n", st
 		st = ""; next
 	}
 	st != "" && /^TEST: / {
@@ -77,6 +121,7 @@ selftest_results() {
 		else if (line ~ /\[SKIP\] *$/) res = "SKIP"
 		else if (line ~ /\[XFAIL\] *$/) res = "SKIP"
 		else if (line !~ /\[ OK \] *$/) next
+		ntests++
 		sub(/ *\[[A-Z ]+\] *$/, "", line)
 		gsub(/ +/, "_", line)
 		if (res == "FAIL") { why_for = res " " st ":" line; why = ""; first = ""; next }
@@ -114,8 +159,7 @@ finished_result() {
 
 {
 	finished_result
-	kunit_results
-	required_suites "$@"
+	kunit_results "$@"
 	selftest_results
 	splat_results
 } >"$out"

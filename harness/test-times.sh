@@ -6,7 +6,8 @@
 # line, so that a CI log shows where the time went.
 log=${1:?output.log}
 n=${2:-8}
-sed 's/\r$//' "$log" 2>/dev/null | awk '
+# the kselftest runner prefixes what a test prints with "# "
+sed -e 's/\r$//' -e 's/^# //' "$log" 2>/dev/null | awk '
 	/^### selftest begin / { st = $4 }
 	/^# time: / { printf "%d %s:%s\n", $4, st, $3 }' |
 	sort -rn | head -"$n" |

@@ -472,6 +472,7 @@ devlink_health_reporter_find(struct devlink *devlink,
 			return reporter;
 	return NULL;
 }
+EXPORT_SYMBOL_IF_KUNIT(devlink_health_reporter_find);
 
 /*
  * Reports waiting for the instance lock sleep here between two tries of
@@ -958,6 +959,7 @@ void devlink_health_reporter_snapshot(struct devlink_health_reporter *reporter,
 		snap->dump_real_ts = reporter->dump_real_ts;
 	} while (read_seqcount_retry(&reporter->dump_seq, seq));
 }
+EXPORT_SYMBOL_IF_KUNIT(devlink_health_reporter_snapshot);
 
 /**
  * devlink_health_config_get() - read the recovery policy
@@ -971,6 +973,7 @@ void devlink_health_config_get(struct devlink_health_reporter *reporter,
 {
 	devlink_health_cfg_read(reporter, cfg);
 }
+EXPORT_SYMBOL_IF_KUNIT(devlink_health_config_get);
 
 /**
  * devlink_health_config_set() - replace the recovery policy
@@ -988,6 +991,7 @@ void devlink_health_config_set(struct devlink_health_reporter *reporter,
 {
 	devlink_health_cfg_write(reporter, cfg);
 }
+EXPORT_SYMBOL_IF_KUNIT(devlink_health_config_set);
 
 /**
  * devlink_health_fmsg_check() - warn once about a reporter's malformed fmsg
@@ -1113,6 +1117,7 @@ void devlink_health_dump_clear(struct devlink_health_reporter *reporter)
 	if (fmsg)
 		devlink_fmsg_free(fmsg);
 }
+EXPORT_SYMBOL_IF_KUNIT(devlink_health_dump_clear);
 
 /*
  * Count a recovery. Outside a burst window it opens one, or starts the
@@ -1281,6 +1286,7 @@ int devlink_health_recover(struct devlink_health_reporter *reporter,
 	devlink_health_notify(reporter);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(devlink_health_recover);
 
 /**
  * struct devlink_health_report_ctx - what the first step of a report decided

@@ -51,6 +51,7 @@
 #include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <kunit/visibility.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
 #include <net/sock.h>
@@ -825,6 +826,7 @@ struct devlink_fmsg *devlink_fmsg_alloc(void)
 	fmsg->size_max = DEVLINK_FMSG_SIZE_MAX;
 	return fmsg;
 }
+EXPORT_SYMBOL_IF_KUNIT(devlink_fmsg_alloc);
 
 /**
  * devlink_fmsg_free - free a formatted message and all its chunks
@@ -845,6 +847,7 @@ void devlink_fmsg_free(struct devlink_fmsg *fmsg)
 	kvfree(fmsg->chunks);
 	kfree(fmsg);
 }
+EXPORT_SYMBOL_IF_KUNIT(devlink_fmsg_free);
 
 /**
  * devlink_fmsg_finish - end the construction of a formatted message
@@ -869,6 +872,7 @@ int devlink_fmsg_finish(struct devlink_fmsg *fmsg)
 	}
 	return fmsg->err;
 }
+EXPORT_SYMBOL_IF_KUNIT(devlink_fmsg_finish);
 
 /**
  * devlink_fmsg_malformed - tell whether the nesting of an fmsg pairs up
@@ -883,6 +887,7 @@ bool devlink_fmsg_malformed(const struct devlink_fmsg *fmsg)
 {
 	return fmsg->malformed;
 }
+EXPORT_SYMBOL_IF_KUNIT(devlink_fmsg_malformed);
 
 /**
  * devlink_fmsg_len - encoded size of a formatted message
@@ -896,6 +901,7 @@ size_t devlink_fmsg_len(const struct devlink_fmsg *fmsg)
 {
 	return fmsg->len;
 }
+EXPORT_SYMBOL_IF_KUNIT(devlink_fmsg_len);
 
 /**
  * devlink_fmsg_mem - memory held by a formatted message
@@ -910,12 +916,14 @@ size_t devlink_fmsg_mem(const struct devlink_fmsg *fmsg)
 	return sizeof(*fmsg) + fmsg->chunks_cap * sizeof(*fmsg->chunks) +
 	       fmsg->chunk_mem;
 }
+EXPORT_SYMBOL_IF_KUNIT(devlink_fmsg_mem);
 
 #if IS_ENABLED(CONFIG_DEVLINK_HEALTH_KUNIT_TEST)
 void devlink_fmsg_set_size_max(struct devlink_fmsg *fmsg, size_t size_max)
 {
 	fmsg->size_max = size_max;
 }
+EXPORT_SYMBOL_IF_KUNIT(devlink_fmsg_set_size_max);
 #endif
 
 /* ----- serialization ----- */
@@ -1077,6 +1085,7 @@ bool devlink_fmsg_cursor_done(const struct devlink_fmsg *fmsg,
 	return cursor->chunk == fmsg->nr_chunks - 1 &&
 	       cursor->offset >= fmsg->chunks[cursor->chunk].used;
 }
+EXPORT_SYMBOL_IF_KUNIT(devlink_fmsg_cursor_done);
 
 /**
  * devlink_fmsg_fill - serialize a formatted message into a netlink message
@@ -1132,3 +1141,4 @@ int devlink_fmsg_fill(const struct devlink_fmsg *fmsg, struct sk_buff *skb,
 	*cursor = pos;
 	return err;
 }
+EXPORT_SYMBOL_IF_KUNIT(devlink_fmsg_fill);

@@ -17,6 +17,7 @@
 #include <linux/if_packet.h>
 #include <linux/in.h>
 #include <linux/kernel.h>
+#include <linux/module.h>
 #include <linux/sizes.h>
 #include <linux/skbuff.h>
 #include <linux/slab.h>
@@ -28,6 +29,8 @@
 #include <uapi/linux/devlink.h>
 
 #include "health.h"
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 
 KUNIT_DEFINE_ACTION_WRAPPER(fmsg_test_free_fmsg, devlink_fmsg_free,
 			    struct devlink_fmsg *);
@@ -1733,3 +1736,6 @@ static struct kunit_suite devlink_fmsg_test_suite = {
 };
 
 kunit_test_suite(devlink_fmsg_test_suite);
+
+MODULE_DESCRIPTION("KUnit tests of the devlink health formatted message engine");
+MODULE_LICENSE("GPL");

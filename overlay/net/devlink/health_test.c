@@ -523,17 +523,24 @@ static void health_state_unrecovered_error_cancels(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, health_state_snap(reporter).error_count, 3);
 }
 
+/*
+ * A recovery asked of a healthy reporter succeeds without calling the op,
+ * even when there is no op: 6.12 answers 0 there, not -EOPNOTSUPP.
+ */
 static void health_state_recover_when_healthy_is_noop(struct kunit *test)
 {
 	struct health_state_fake *fake = test->priv;
-	struct devlink_health_reporter *reporter;
-	int err;
+	struct devlink_health_reporter *reporter, *bare;
+	int err, bare_err;
 
 	reporter = health_state_reporter(test, &health_state_recover_ops, 0);
+	bare = health_state_reporter(test, &health_state_bare_ops, 0);
 	devl_lock(fake->devlink);
 	err = devlink_health_recover(reporter, NULL, NULL);
+	bare_err = devlink_health_recover(bare, NULL, NULL);
 	devl_unlock(fake->devlink);
 	KUNIT_EXPECT_EQ(test, err, 0);
+	KUNIT_EXPECT_EQ(test, bare_err, 0);
 	KUNIT_EXPECT_EQ(test, fake->recover_calls, 0);
 	KUNIT_EXPECT_EQ(test, health_state_snap(reporter).recovery_count, 0);
 }
@@ -1117,11 +1124,13 @@ static void health_state_nowait_manual(struct kunit *test)
  * Destroy with deferred work queued, under the instance lock the work
  * needs: it must neither wait for the work nor let it run an op, and the
  * reporter is freed by whichever of the two ends last (KASAN and kmemleak
- * watch that).
+ * watch that). The reports must have been recorded and their work left
+ * pending, or the test would prove nothing about a pending destroy.
  */
 static void health_state_nowait_destroy_pending(struct kunit *test)
 {
 	struct health_state_fake *fake = test->priv;
+	struct devlink_health_reporter_snapshot snap;
 	struct devlink_health_reporter *reporter;
 	int i;
 
@@ -1132,7 +1141,14 @@ static void health_state_nowait_destroy_pending(struct kunit *test)
 
 	devl_lock(fake->devlink);
 	for (i = 0; i < 3; i++)
-		devlink_health_report_nowait(reporter, "dying");
+		KUNIT_EXPECT_EQ(test,
+				devlink_health_report_nowait(reporter, "dying"),
+				0);
+	snap = health_state_snap(reporter);
+	KUNIT_EXPECT_EQ(test, snap.error_count, 3);
+	KUNIT_EXPECT_EQ(test, snap.state, IN_ERROR);
+	/* the work needs the lock we hold: nothing of it ran yet */
+	KUNIT_EXPECT_EQ(test, fake->recover_calls, 0);
 	devl_health_reporter_destroy(reporter);
 	devl_unlock(fake->devlink);
 

@@ -3,7 +3,7 @@
 # shellcheck disable=SC2317 # tests are invoked indirectly
 #
 # Bad input to the devlink health netlink API, sent by our raw generic
-# netlink client (devlink_health_nl.c, built with gcc at run time):
+# netlink client (devlink_health_nl, built by the Makefile):
 # missing, wrong-type, oversized and out-of-range attributes, unknown
 # bus/device/port/reporter names, SET of a setting whose op the reporter
 # lacks, malformed headers, requests without CAP_NET_ADMIN, DUMP_GET reads
@@ -20,7 +20,7 @@
 #
 # Output: "TEST: <name>  [ OK ]|[FAIL]|[SKIP]", details indented. Exit 0
 # when no test failed, 1 otherwise, 4 (kselftest skip) without the
-# prerequisites (root, netdevsim, debugfs, gcc, setpriv).
+# prerequisites (root, netdevsim, debugfs, devlink_health_nl, setpriv).
 
 ALL_TESTS="
 	badinput_requests
@@ -256,14 +256,14 @@ badinput_reporter_usable_after()
 
 prerequisites()
 {
-	check_prerequisites gcc setpriv md5sum devlink || return 1
-	build_client || { echo "cannot build devlink_health_nl.c"; return 1; }
+	check_prerequisites setpriv devlink || return 1
+	find_client || { echo "$NL_MISSING"; return 1; }
 }
 
 main()
 {
 	prerequisites_or_skip devlink_health_badinput
-	build_client
+	find_client
 	nl_dev_destroy
 	trap nl_dev_destroy EXIT
 	nl_run_tests devlink_health_badinput

@@ -355,6 +355,28 @@ ctx_coalesce_slow_recovery()
 		fail "port 0: $recovers recoveries for $k reports made before or during one"
 }
 
+# in_flight REP: REP has counted reports and one of its timers is still
+# firing (a timer knob refuses a new series while one is fired)
+in_flight()
+{
+	local handle name errors ctx
+
+	read -r handle name <<<"$(rep_handle "$1")"
+	errors=$(rep_field "$handle" "$name" error)
+	if ! ((errors > 0)); then
+		fail "$1: no report counted before the removal"
+		return 1
+	fi
+	for ctx in hardirq softirq; do
+		if ! knob "$(rep_dir "$1")/report_$ctx" 1 && [[ $KNOB_ERR == *busy* ]]; then
+			note "$1: $errors errors counted, $ctx reports firing at the removal"
+			return 0
+		fi
+	done
+	fail "$1: reports no longer firing at the removal"
+	return 1
+}
+
 # Reporters and the device go away with deferred work queued or running
 # and timers firing, without waiting for any of them to finish.
 ctx_destroy_with_reports_in_flight()
@@ -368,6 +390,9 @@ ctx_destroy_with_reports_in_flight()
 	fire port:1 hardirq 20000 || return
 	fire port:1 nowait 100 || return
 	fire port:1 softirq 10000 || return
+	# the removal must find reports recorded and more still firing, or
+	# this would only prove that an idle port can be deleted
+	in_flight port:1 || return
 	t0=$(now_ms)
 	if ! timeout 120 bash -c "echo 1 > $DEV_SYSFS/del_port"; then
 		fail "deleting port 1 with reports in flight failed or hung"
@@ -385,6 +410,7 @@ ctx_destroy_with_reports_in_flight()
 	fire dummy hardirq 20000 || return
 	fire dummy softirq 10000 || return
 	fire port:0 nowait 100 || return
+	in_flight dummy || return
 	t0=$(now_ms)
 	if ! dev_destroy; then
 		fail "deleting the device with reports in flight failed or hung"
@@ -496,7 +522,7 @@ ctx_netns_teardown_race()
 # The op reports with the nowait API instead, and the removal returns.
 ctx_test_op_teardown()
 {
-	local round hold tst
+	local round hold tst n
 
 	must_knob "$H/recover_delay_ms" 1000 || return
 	for round in 1 2 3; do
@@ -511,12 +537,24 @@ ctx_test_op_teardown()
 			return
 		fi
 		wait "$hold" "$tst"
+		# the premise: a recovery of port 0 held the lock, and ended
+		if ! wait_until 10000 rep_field_is "$DL/0" port_dummy recover "$round"; then
+			n=$(rep_field "$DL/0" port_dummy recover)
+			fail "round $round: port 0 recovered $n times, expected $round"
+			return
+		fi
 		if ! echo 1 > "$DEV_SYSFS/new_port" ||
 		   ! wait_until 10000 test -e "$H/ports/1/report_nowait"; then
 			fail "round $round: port 1 not back"
 			return
 		fi
 	done
+	# what the test op does once nothing is in its way: one report, left
+	# to the core's work, dumped and recovered
+	must dl health test "$DL/1" reporter port_dummy || return
+	wait_until 10000 rep_field_is "$DL/1" port_dummy recover 1 ||
+		fail "port 1: no recovered report 10 s after a TEST request"
+	expect_rep "$DL/1" port_dummy error=1 recover=1
 }
 
 #

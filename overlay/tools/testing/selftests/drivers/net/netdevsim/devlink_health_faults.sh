@@ -10,7 +10,7 @@
 #
 # Faults are scoped to the process doing the operation, and to the system
 # calls of that operation only, by our raw netlink client
-# (devlink_health_nl.c, built at run time), with failslab and
+# (devlink_health_nl, built by the Makefile), with failslab and
 # fail_page_alloc set to task-filter, GFP_KERNEL included, verbose=0:
 #   - fail-nth sweeps: the Nth fault-injectable call of the operation
 #     fails, for N = 1, 2, ... until the operation makes fewer than N
@@ -283,19 +283,19 @@ faults_reporters_usable_after()
 
 prerequisites()
 {
-	check_prerequisites gcc md5sum devlink || return 1
+	check_prerequisites devlink || return 1
 	[[ -w $DBG/failslab/probability && -w $DBG/fail_page_alloc/probability ]] ||
 		{ echo "needs CONFIG_FAILSLAB, CONFIG_FAIL_PAGE_ALLOC," \
 			"CONFIG_FAULT_INJECTION_DEBUG_FS"; return 1; }
 	[[ -w /proc/self/make-it-fail && -w /proc/thread-self/fail-nth ]] ||
 		{ echo "needs /proc/self/make-it-fail and fail-nth"; return 1; }
-	build_client || { echo "cannot build devlink_health_nl.c"; return 1; }
+	find_client || { echo "$NL_MISSING"; return 1; }
 }
 
 main()
 {
 	prerequisites_or_skip devlink_health_faults
-	build_client
+	find_client
 	faults_save
 	nl_dev_destroy
 	trap cleanup EXIT

@@ -10,7 +10,7 @@
 # bounded in time (dl, ynl, must); polling (wait_until, now_ms); debugfs
 # knobs (knob, must_knob, must_write); background jobs (bg_*); the device
 # (dl_dev_present, nl_dev_create, nl_dev_destroy); the raw netlink client
-# (build_client, field); prerequisites (prerequisites_or_skip,
+# (find_client, field); prerequisites (prerequisites_or_skip,
 # check_prerequisites, check_ynl, find_ksrc).
 #
 # Source it before the settings of the script: it sets the state of the
@@ -22,7 +22,7 @@
 # The helpers read, when they run, what the script sets: NSIM_ID,
 # PORT_COUNT, DEV, DL, NSIM_BUS, DEV_SYSFS and H (the device and its health
 # knobs), CMD_TIMEOUT, PYTHON and KSRC (dl, ynl, check_ynl), SCRIPT_DIR
-# (build_client, find_ksrc), ALL_TESTS; build_client sets NL. They call
+# (find_client, find_ksrc), ALL_TESTS; find_client sets NL. They call
 # functions of the script, which differ between scripts: prerequisites
 # (prerequisites_or_skip), dev_create and dev_destroy (run_test), bg_stop
 # (run_test, bg_wait).
@@ -115,7 +115,9 @@ run_test()
 	local name=$1
 
 	test_begin
-	if dev_create; then
+	if ! declare -F "$name" >/dev/null; then
+		fail "no test named $name"
+	elif dev_create; then
 		"$name"
 	fi
 	bg_stop
@@ -155,7 +157,11 @@ nl_run_tests()
 	fi
 	for t in ${TESTS:-$ALL_TESTS}; do
 		test_begin
-		"$t"
+		if declare -F "$t" >/dev/null; then
+			"$t"
+		else
+			fail "no test named $t"
+		fi
 		result "$t"
 	done
 }
@@ -421,17 +427,15 @@ nl_dev_destroy()
 # Raw netlink client (devlink_health_nl.c)
 #
 
-# Build the client once per boot: /tmp is a fresh tmpfs in the lab VM.
-build_client()
+# find_client: the raw netlink client, built from devlink_health_nl.c by
+# this directory's Makefile (TEST_GEN_FILES) against the tree's uapi
+# headers and installed next to the scripts; NL is its path. It is never
+# built at run time: a root test must not run a binary any user can plant.
+NL_MISSING="needs devlink_health_nl: make -C tools/testing/selftests TARGETS=drivers/net/netdevsim"
+find_client()
 {
-	local src=$SCRIPT_DIR/devlink_health_nl.c sum
-
-	sum=$(md5sum < "$src" | cut -c1-12)
-	NL=/tmp/devlink_health_nl-$sum
-	[[ -x $NL ]] && return 0
-	gcc -O2 -Wall -o "$NL.tmp.$$" "$src" || return 1
-	chmod 755 "$NL.tmp.$$"
-	mv "$NL.tmp.$$" "$NL"
+	NL=$SCRIPT_DIR/devlink_health_nl
+	[[ -x $NL ]]
 }
 
 # field LINE KEY: value of KEY in a "key value ..." line of `$NL get`

@@ -8,8 +8,8 @@
 #     device A (dummy, empty, noop, and port_dummy of ports 0-3), pinned
 #     with taskset, writing netdevsim's report_count and break_health
 #     knobs; each writer counts the reports it made;
-#   - netlink loops of our raw client (devlink_health_nl.c, built at run
-#     time): GET, SET, RECOVER, DIAGNOSE, DUMP_GET, DUMP_CLEAR and listings
+#   - netlink loops of our raw client (devlink_health_nl, built by the
+#     Makefile): GET, SET, RECOVER, DIAGNOSE, DUMP_GET, DUMP_CLEAR and listings
 #     on A's reporters, TEST on device B's, and the same on the reporters
 #     that come and go below, where "no such device/reporter" is expected;
 #   - a listener on the devlink notification group;
@@ -557,8 +557,8 @@ cleanup()
 
 prerequisites()
 {
-	check_prerequisites gcc md5sum devlink ip taskset nproc nice renice || return 1
-	build_client || { echo "cannot build devlink_health_nl.c"; return 1; }
+	check_prerequisites devlink ip taskset nproc nice renice || return 1
+	find_client || { echo "$NL_MISSING"; return 1; }
 }
 
 main()
@@ -566,7 +566,7 @@ main()
 	local end id
 
 	prerequisites_or_skip devlink_health_stress
-	build_client
+	find_client
 	TMP=$(mktemp -d) || exit 1
 	trap cleanup EXIT
 	trap 'exit 1' INT TERM
