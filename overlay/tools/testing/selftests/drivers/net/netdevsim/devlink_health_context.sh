@@ -774,8 +774,9 @@ burst_period_ops_defaults()
 		fail "dump show tx: $(oneline "$out")"
 		return
 	fi
-	grep -q 'actual len: 64' <<<"$out" && grep -q 'gso_segs: 0' <<<"$out" ||
+	if ! grep -q 'actual len: 64' <<<"$out" || ! grep -q 'gso_segs: 0' <<<"$out"; then
 		fail "tx dump lacks the skb and shinfo pairs: $(oneline "$out")"
+	fi
 }
 
 #

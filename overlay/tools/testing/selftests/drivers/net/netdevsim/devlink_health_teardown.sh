@@ -346,7 +346,8 @@ during_recovery_recovers_again()
 {
 	report_during "$H/break_health" || return
 	wait_until 20000 rep_is "$DL" dummy healthy 2 2 ||
-		fail "after an error during a recovery: $(rep_summary "$DL" dummy), expected healthy, 2 errors, 2 recoveries"
+		fail "after an error during a recovery: $(rep_summary "$DL" dummy)," \
+		     "expected healthy, 2 errors, 2 recoveries"
 }
 
 # Same, with a grace period: no second recovery may run yet, so the
@@ -358,7 +359,8 @@ during_recovery_in_grace_stays_in_error()
 	# long enough for a second recovery, had one run
 	sleep 3
 	rep_is "$DL" dummy error 2 1 ||
-		fail "after an error during a recovery, in the grace period: $(rep_summary "$DL" dummy), expected error, 2 errors, 1 recovery"
+		fail "after an error during a recovery, in the grace period:" \
+		     "$(rep_summary "$DL" dummy), expected error, 2 errors, 1 recovery"
 }
 
 # A deferred report joins a queued recovery, but one made while that
@@ -373,7 +375,8 @@ during_nowait_recovery_recovers_again()
 	sleep 0.5
 	must_knob "$d/report_nowait" 1 || return
 	wait_until 20000 rep_is "$DL" dummy healthy 2 2 ||
-		fail "after a deferred error during a deferred recovery: $(rep_summary "$DL" dummy), expected healthy, 2 errors, 2 recoveries"
+		fail "after a deferred error during a deferred recovery:" \
+		     "$(rep_summary "$DL" dummy), expected healthy, 2 errors, 2 recoveries"
 }
 
 #
