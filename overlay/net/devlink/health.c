@@ -550,6 +550,11 @@ static void devlink_health_quiesce(struct devlink_health_reporter *reporter)
 
 	devl_assert_locked(reporter->devlink);
 
+	/*
+	 * cancel_work() does not wait for a running work item, so it may be
+	 * called under the state lock, which makes the cancel and the reset
+	 * of what the cancelled run had to do one step for a nowait report.
+	 */
 	raw_spin_lock_irqsave(&reporter->state_lock, flags);
 	cancelled = cancel_work(&reporter->deferred_work);
 	if (cancelled) {
@@ -557,6 +562,7 @@ static void devlink_health_quiesce(struct devlink_health_reporter *reporter)
 		WRITE_ONCE(reporter->recover_inflight, false);
 	}
 	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
+	/* never the last reference: the caller's reporter is still created */
 	if (cancelled)
 		devlink_health_reporter_put(reporter);
 	wake_up_all(&devlink_health_close_wq);
