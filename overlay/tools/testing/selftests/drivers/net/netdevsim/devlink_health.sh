@@ -146,19 +146,6 @@ nlh()
 		--dev "$DEV" "$@"
 }
 
-# bg_stop: stop the jobs of bg_start and wait for each (run_test and bg_wait
-# of the library call it)
-bg_stop()
-{
-	local pid
-
-	for pid in "${BG_PIDS[@]}"; do
-		kill "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-	done
-	BG_PIDS=()
-}
-
 #
 # Device
 #
@@ -184,13 +171,6 @@ dev_create()
 	done
 }
 
-dev_destroy()
-{
-	((DEV_CREATED)) || return 0
-	DEV_CREATED=0
-	echo "$NSIM_ID" > "$NSIM_BUS/del_device"
-}
-
 port_add()
 {
 	echo "$1" > "$DEV_SYSFS/new_port"
@@ -212,16 +192,6 @@ rep_show()
 
 	out=$(dl -j health show "$1" reporter "$2" 2>&1) || return 1
 	jq -ce '[.health[][]] | .[0]' <<<"$out"
-}
-
-# rep_field HANDLE REPORTER FIELD: value of FIELD, "absent" if not shown
-rep_field()
-{
-	local j
-
-	j=$(rep_show "$1" "$2") || return 1
-	jq -r --arg f "$3" 'if has($f) then .[$f] | tostring else "absent" end' \
-		<<<"$j"
 }
 
 rep_field_is()

@@ -80,23 +80,6 @@ sleep_until()
 	return 0
 }
 
-# bg_stop: stop the jobs of bg_start (run_test and bg_wait of the library
-# call it); unlike devlink_health.sh, the wait for them is bounded
-bg_stop()
-{
-	local pid
-
-	for pid in "${BG_PIDS[@]}"; do
-		kill "$pid" 2>/dev/null
-	done
-	# a job stuck in the kernel cannot be killed: do not wait forever
-	wait_until 10000 bg_done
-	for pid in "${BG_PIDS[@]}"; do
-		kill -0 "$pid" 2>/dev/null || wait "$pid" 2>/dev/null
-	done
-	BG_PIDS=()
-}
-
 #
 # Device and reporters
 #
@@ -122,23 +105,6 @@ dev_create()
 		fail "netdevsim device $NSIM_ID or its health knobs did not show up"
 		return 1
 	fi
-}
-
-dev_destroy()
-{
-	((DEV_CREATED)) || return 0
-	DEV_CREATED=0
-	timeout 120 bash -c "echo $NSIM_ID > $NSIM_BUS/del_device"
-}
-
-# rep_field HANDLE REPORTER FIELD: the field as `devlink health show` has it
-rep_field()
-{
-	local out
-
-	out=$(dl -j health show "$1" reporter "$2" 2>&1) || return 1
-	jq -r --arg f "$3" '[.health[][]] | .[0] |
-		if has($f) then .[$f] | tostring else "absent" end' <<<"$out"
 }
 
 rep_field_is()

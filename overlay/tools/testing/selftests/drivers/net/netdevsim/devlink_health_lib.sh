@@ -9,7 +9,8 @@
 # (through one Python process per script: ynl_server_start, ynl_server_stop)
 # bounded in time (dl, ynl, must); polling (wait_until, now_ms); debugfs
 # knobs (knob, must_knob, must_write); background jobs (bg_*); the device
-# (dl_dev_present, nl_dev_create, nl_dev_destroy); the raw netlink client
+# (dl_dev_present, dev_destroy, nl_dev_create, nl_dev_destroy) and its
+# reporters (rep_field); the raw netlink client
 # (find_client, field); prerequisites (prerequisites_or_skip,
 # check_prerequisites, check_ynl, find_ksrc).
 #
@@ -24,8 +25,7 @@
 # knobs), CMD_TIMEOUT, PYTHON and KSRC (dl, ynl, check_ynl), SCRIPT_DIR
 # (find_client, find_ksrc), ALL_TESTS; find_client sets NL. They call
 # functions of the script, which differ between scripts: prerequisites
-# (prerequisites_or_skip), dev_create and dev_destroy (run_test), bg_stop
-# (run_test, bg_wait).
+# (prerequisites_or_skip) and dev_create (run_test).
 
 # shellcheck disable=SC2034 # read by the scripts
 ksft_skip=4
@@ -384,6 +384,27 @@ bg_done()
 	! bg_running
 }
 
+# bg_stop: stop the background jobs; a job stuck in the kernel cannot be
+# killed, so the wait is bounded and a job left over fails the test
+bg_stop()
+{
+	local pid
+
+	for pid in "${BG_PIDS[@]}"; do
+		kill "$pid" 2>/dev/null
+	done
+	if ! wait_until 10000 bg_done; then
+		fail "a background job is stuck in the kernel"
+		while read -r l; do
+			note "stuck: $l"
+		done < <(ps -eo pid,stat,wchan:32,args | awk '$2 ~ /^D/')
+	fi
+	for pid in "${BG_PIDS[@]}"; do
+		kill -0 "$pid" 2>/dev/null || wait "$pid" 2>/dev/null
+	done
+	BG_PIDS=()
+}
+
 # bg_wait MS: let the background jobs end, MS at most, then stop them
 bg_wait()
 {
@@ -416,6 +437,27 @@ nl_dev_create()
 		sleep 0.05
 	done
 	return 1
+}
+
+# dev_destroy: delete the device of run_test's dev_create, if it made one;
+# bounded, as a deletion can hang on a bug under test
+dev_destroy()
+{
+	((DEV_CREATED)) || return 0
+	DEV_CREATED=0
+	timeout 120 bash -c "echo $NSIM_ID > $NSIM_BUS/del_device"
+}
+
+# rep_field HANDLE REPORTER FIELD: the field as `devlink health show` has
+# it, "absent" if the reporter shows no such field; fails if there is no
+# such reporter
+rep_field()
+{
+	local out
+
+	out=$(dl -j health show "$1" reporter "$2" 2>&1) || return 1
+	jq -er --arg f "$3" '[.health[][]] | .[0] // empty |
+		if has($f) then .[$f] | tostring else "absent" end' <<<"$out"
 }
 
 nl_dev_destroy()

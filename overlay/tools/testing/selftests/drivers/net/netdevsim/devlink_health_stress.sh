@@ -136,12 +136,12 @@ dev_wait()
 	return 1
 }
 
-dev_create()
+dev_id_create()
 {
 	echo "$1 $2" > "$NSIM_BUS/new_device" && dev_wait "$1" 30
 }
 
-dev_destroy()
+dev_id_destroy()
 {
 	[[ -e $NSIM_BUS/devices/netdevsim$1 ]] &&
 		echo "$1" > "$NSIM_BUS/del_device"
@@ -550,7 +550,7 @@ cleanup()
 		ip netns del "$ns"
 	done
 	for id in "$ID_A" "$ID_B" "$ID_C" "$ID_D" "$ID_E"; do
-		dev_destroy "$id"
+		dev_id_destroy "$id"
 	done
 	[[ -n $TMP && -d $TMP ]] && rm -rf "$TMP"
 }
@@ -572,11 +572,11 @@ main()
 	trap 'exit 1' INT TERM
 
 	for id in "$ID_A" "$ID_B" "$ID_C" "$ID_D" "$ID_E"; do
-		dev_destroy "$id"
+		dev_id_destroy "$id"
 	done
-	if ! dev_create "$ID_A" "$A_PORTS" || ! dev_create "$ID_B" 2 ||
-	   ! dev_create "$ID_C" 1 || ! dev_create "$ID_D" 2 ||
-	   ! dev_create "$ID_E" 2; then
+	if ! dev_id_create "$ID_A" "$A_PORTS" || ! dev_id_create "$ID_B" 2 ||
+	   ! dev_id_create "$ID_C" 1 || ! dev_id_create "$ID_D" 2 ||
+	   ! dev_id_create "$ID_E" 2; then
 		fail "cannot create the netdevsim devices"
 	fi
 	# A's dumps span a few netlink messages

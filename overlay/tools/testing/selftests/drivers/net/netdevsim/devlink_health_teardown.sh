@@ -63,27 +63,6 @@ RACE_MS=3000
 # Plumbing
 #
 
-# bg_stop: stop the jobs of bg_start; a job stuck in the kernel cannot be
-# killed, so the wait is bounded and a job left over fails the test
-bg_stop()
-{
-	local pid
-
-	for pid in "${BG_PIDS[@]}"; do
-		kill "$pid" 2>/dev/null
-	done
-	if ! wait_until 10000 bg_done; then
-		fail "a reporting process is stuck in the kernel"
-		while read -r l; do
-			note "stuck: $l"
-		done < <(ps -eo pid,stat,wchan:32,args | awk '$2 ~ /^D/')
-	fi
-	for pid in "${BG_PIDS[@]}"; do
-		kill -0 "$pid" 2>/dev/null || wait "$pid" 2>/dev/null
-	done
-	BG_PIDS=()
-}
-
 dev_create()
 {
 	if ! echo "$NSIM_ID $PORT_COUNT" > "$NSIM_BUS/new_device"; then
@@ -95,23 +74,6 @@ dev_create()
 		fail "netdevsim device $NSIM_ID or its health knobs did not show up"
 		return 1
 	fi
-}
-
-dev_destroy()
-{
-	((DEV_CREATED)) || return 0
-	DEV_CREATED=0
-	timeout 120 bash -c "echo $NSIM_ID > $NSIM_BUS/del_device"
-}
-
-# rep_field HANDLE REPORTER FIELD: the field as `devlink health show` has it
-rep_field()
-{
-	local out
-
-	out=$(dl -j health show "$1" reporter "$2" 2>&1) || return 1
-	jq -r --arg f "$3" '[.health[][]] | .[0] |
-		if has($f) then .[$f] | tostring else "absent" end' <<<"$out"
 }
 
 # rep_is HANDLE REPORTER STATE ERRORS RECOVERIES
