@@ -15,8 +15,8 @@
 # check_prerequisites, check_ynl, find_ksrc).
 #
 # Source it before the settings of the script: it sets the state of the
-# run (RET, MSGS, SKIP_REASON, EXIT_STATUS, BG_PIDS, DEV_CREATED, KNOB_ERR),
-# ksft_skip, and defaults a script may change after sourcing it:
+# run (RET, MSGS, SKIP_REASON, EXIT_STATUS, BG_PIDS, DEV_CREATED, DEV_STUCK,
+# KNOB_ERR), ksft_skip, and defaults a script may change after sourcing it:
 #   KNOWN_FAIL  names of tests whose failure is reported as XFAIL (none)
 #   PASS_MSGS   1: print the messages of passed tests too, not only with
 #               VERBOSE=1 (0)
@@ -37,6 +37,7 @@ TEST_T0=0	# set at the end of this file, once now_ms is defined
 EXIT_STATUS=0
 BG_PIDS=()
 DEV_CREATED=0
+DEV_STUCK=0
 KNOB_ERR=
 KNOWN_FAIL=
 PASS_MSGS=0
@@ -139,6 +140,13 @@ run_tests()
 	fi
 
 	for t in ${TESTS:-$ALL_TESTS}; do
+		if ((DEV_STUCK)); then
+			# a new device of that id would wait for the stuck one
+			test_begin
+			fail "not run: the deletion of netdevsim$NSIM_ID is stuck"
+			result "$t"
+			continue
+		fi
 		run_test "$t"
 	done
 }
@@ -384,6 +392,11 @@ bg_done()
 	! bg_running
 }
 
+bg_pid_done()
+{
+	! kill -0 "$1" 2>/dev/null
+}
+
 # bg_stop: stop the background jobs; a job stuck in the kernel cannot be
 # killed, so the wait is bounded and a job left over fails the test
 bg_stop()
@@ -439,13 +452,23 @@ nl_dev_create()
 	return 1
 }
 
-# dev_destroy: delete the device of run_test's dev_create, if it made one;
-# bounded, as a deletion can hang on a bug under test
+# dev_destroy: delete the device of run_test's dev_create, if it made one.
+# Polled, 120 s at most: a deletion stuck in the kernel on a bug under test
+# cannot be killed, and waiting for it would hang the rest of the run.
 dev_destroy()
 {
+	local pid
+
 	((DEV_CREATED)) || return 0
 	DEV_CREATED=0
-	timeout 120 bash -c "echo $NSIM_ID > $NSIM_BUS/del_device"
+	bash -c "echo $NSIM_ID > $NSIM_BUS/del_device" &
+	pid=$!
+	if ! wait_until 120000 bg_pid_done "$pid"; then
+		fail "deleting netdevsim$NSIM_ID did not return within 120 s"
+		DEV_STUCK=1
+		return 1
+	fi
+	wait "$pid"
 }
 
 # rep_field HANDLE REPORTER FIELD: the field as `devlink health show` has
