@@ -29,7 +29,7 @@
  *
  * Two ways to report, one state machine: both enter the error state and
  * decide about recovery in devlink_health_enter_error(), with the same
- * gate (devlink_health_recover_gate()).
+ * rules (devlink_health_recover_decide()).
  *
  * - devlink_health_report() does the rest at once: it sends a
  *   notification, then takes the instance lock for the automatic dump and
@@ -190,14 +190,14 @@ static bool devlink_health_in_burst(u64 recovery_count,
 }
 
 /**
- * devlink_health_recover_gate() - decide what a report does about recovery
- * @gate: state copied when the report moved the reporter to error
- * @now: current time, in jiffies, not before @gate->last_recovery_ts
+ * devlink_health_recover_decide() - decide what a report does about recovery
+ * @in: state copied when the report moved the reporter to error
+ * @now: current time, in jiffies, not before @in->last_recovery_ts
  *
  * Pure function of its inputs. After a recovery, further automatic
- * recoveries are allowed during the burst window (@gate->burst_period ms
+ * recoveries are allowed during the burst window (@in->burst_period ms
  * from the recovery that opened it), then refused during the grace period
- * (@gate->graceful_period ms from the end of that window), then allowed
+ * (@in->graceful_period ms from the end of that window), then allowed
  * again. Without a burst period the grace period follows the last
  * recovery. Each period ends exactly when its length has elapsed: a report
  * at the end of the grace period may recover, one at the end of the burst
@@ -205,33 +205,33 @@ static bool devlink_health_in_burst(u64 recovery_count,
  * jiffies wrap.
  *
  * Context: any.
- * Return: the verdict, see enum devlink_health_gate_verdict.
+ * Return: the decision, see enum devlink_health_decision.
  */
-VISIBLE_IF_KUNIT enum devlink_health_gate_verdict
-devlink_health_recover_gate(const struct devlink_health_gate *gate,
-			    unsigned long now)
+VISIBLE_IF_KUNIT enum devlink_health_decision
+devlink_health_recover_decide(const struct devlink_health_recover_input *in,
+			      unsigned long now)
 {
 	unsigned long elapsed, burst, grace;
 
-	if (!gate->auto_recover)
-		return DEVLINK_HEALTH_GATE_MANUAL;
-	if (gate->prev_state != DEVLINK_HEALTH_REPORTER_STATE_HEALTHY)
-		return gate->recover_inflight ? DEVLINK_HEALTH_GATE_COALESCED :
-						DEVLINK_HEALTH_GATE_UNRECOVERED;
-	if (!gate->recovery_count)
-		return DEVLINK_HEALTH_GATE_RECOVER;
+	if (!in->auto_recover)
+		return DEVLINK_HEALTH_DECISION_MANUAL;
+	if (in->prev_state != DEVLINK_HEALTH_REPORTER_STATE_HEALTHY)
+		return in->recover_inflight ? DEVLINK_HEALTH_DECISION_COALESCED :
+					      DEVLINK_HEALTH_DECISION_UNRECOVERED;
+	if (!in->recovery_count)
+		return DEVLINK_HEALTH_DECISION_RECOVER;
 
 	/* in the burst window: devlink_health_in_burst(), unrolled */
-	elapsed = now - gate->last_recovery_ts;
-	burst = devlink_health_period_jiffies(gate->burst_period);
+	elapsed = now - in->last_recovery_ts;
+	burst = devlink_health_period_jiffies(in->burst_period);
 	if (elapsed < burst)
-		return DEVLINK_HEALTH_GATE_RECOVER;
-	grace = devlink_health_period_jiffies(gate->graceful_period);
+		return DEVLINK_HEALTH_DECISION_RECOVER;
+	grace = devlink_health_period_jiffies(in->graceful_period);
 	if (elapsed - burst < grace)
-		return DEVLINK_HEALTH_GATE_GRACE;
-	return DEVLINK_HEALTH_GATE_RECOVER;
+		return DEVLINK_HEALTH_DECISION_GRACE;
+	return DEVLINK_HEALTH_DECISION_RECOVER;
 }
-EXPORT_SYMBOL_IF_KUNIT(devlink_health_recover_gate);
+EXPORT_SYMBOL_IF_KUNIT(devlink_health_recover_decide);
 
 /*
  * The state word, &devlink_health_reporter.errors_state: bit 0 is the
@@ -406,20 +406,20 @@ devlink_health_log(struct devlink_health_reporter *reporter,
  * the recovery, if any, runs later in the deferred work.
  */
 static const char *
-devlink_health_outcome(enum devlink_health_gate_verdict verdict, bool nowait)
+devlink_health_outcome(enum devlink_health_decision decision, bool nowait)
 {
-	switch (verdict) {
-	case DEVLINK_HEALTH_GATE_RECOVER:
+	switch (decision) {
+	case DEVLINK_HEALTH_DECISION_RECOVER:
 		return nowait ? "recovery queued" : "recovering";
-	case DEVLINK_HEALTH_GATE_MANUAL:
+	case DEVLINK_HEALTH_DECISION_MANUAL:
 		return "auto-recover off";
-	case DEVLINK_HEALTH_GATE_GRACE:
+	case DEVLINK_HEALTH_DECISION_GRACE:
 		return "recovery refused (grace period)";
-	case DEVLINK_HEALTH_GATE_COALESCED:
+	case DEVLINK_HEALTH_DECISION_COALESCED:
 		if (nowait)
 			return "recovery already queued";
 		fallthrough;
-	case DEVLINK_HEALTH_GATE_UNRECOVERED:
+	case DEVLINK_HEALTH_DECISION_UNRECOVERED:
 	default:
 		return "recovery refused (previous error not recovered)";
 	}
@@ -1189,11 +1189,11 @@ static void devlink_health_defer(struct devlink_health_reporter *reporter,
 static void devlink_health_recover_again(struct devlink_health_reporter *reporter)
 {
 	struct devlink_health_config cfg;
-	struct devlink_health_gate gate;
+	struct devlink_health_recover_input in;
 	unsigned long flags, now;
 
 	devlink_health_cfg_read(reporter, &cfg);
-	gate = (struct devlink_health_gate) {
+	in = (struct devlink_health_recover_input) {
 		.prev_state = DEVLINK_HEALTH_REPORTER_STATE_HEALTHY,
 		.auto_recover = cfg.auto_recover,
 		.recovery_count = devlink_health_recoveries(reporter),
@@ -1203,18 +1203,18 @@ static void devlink_health_recover_again(struct devlink_health_reporter *reporte
 	};
 	now = devlink_health_now();
 
-	switch (devlink_health_recover_gate(&gate, now)) {
-	case DEVLINK_HEALTH_GATE_RECOVER:
+	switch (devlink_health_recover_decide(&in, now)) {
+	case DEVLINK_HEALTH_DECISION_RECOVER:
 		raw_spin_lock_irqsave(&reporter->state_lock, flags);
 		WRITE_ONCE(reporter->recover_inflight, true);
 		devlink_health_defer(reporter, DEVLINK_HEALTH_DEFER_RECOVER);
 		raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
 		break;
-	case DEVLINK_HEALTH_GATE_GRACE:
+	case DEVLINK_HEALTH_DECISION_GRACE:
 		trace_devlink_health_recover_aborted(reporter->devlink,
 						     reporter->ops->name,
 						     DEVLINK_HEALTH_REPORTER_STATE_ERROR,
-						     now - gate.last_recovery_ts);
+						     now - in.last_recovery_ts);
 		break;
 	default:	/* auto-recover off */
 		break;
@@ -1296,16 +1296,16 @@ EXPORT_SYMBOL_IF_KUNIT(devlink_health_recover);
 
 /**
  * struct devlink_health_report_ctx - what the first step of a report decided
- * @gate: the inputs of the recovery decision, copied from the reporter
+ * @in: the inputs of the recovery decision, copied from the reporter
  * @now: when the decision was made, in jiffies
- * @verdict: the decision
+ * @decision: the decision
  * @want_dump: auto-dump is on and no dump is stored; a hint only, checked
  *	again under the dump lock, that saves taking the instance lock
  */
 struct devlink_health_report_ctx {
-	struct devlink_health_gate gate;
+	struct devlink_health_recover_input in;
 	unsigned long now;
-	enum devlink_health_gate_verdict verdict;
+	enum devlink_health_decision decision;
 	bool want_dump;
 };
 
@@ -1323,25 +1323,25 @@ static void devlink_health_enter_error(struct devlink_health_reporter *reporter,
 				       const struct devlink_health_config *cfg,
 				       struct devlink_health_report_ctx *rc)
 {
-	struct devlink_health_gate *gate = &rc->gate;
+	struct devlink_health_recover_input *in = &rc->in;
 
-	gate->prev_state = devlink_health_word_report(reporter);
-	gate->auto_recover = cfg->auto_recover;
-	gate->recover_inflight = READ_ONCE(reporter->recover_inflight);
-	gate->recovery_count = devlink_health_recoveries(reporter);
-	gate->last_recovery_ts = READ_ONCE(reporter->last_recovery_ts);
-	gate->graceful_period = cfg->graceful_period;
-	gate->burst_period = cfg->burst_period;
+	in->prev_state = devlink_health_word_report(reporter);
+	in->auto_recover = cfg->auto_recover;
+	in->recover_inflight = READ_ONCE(reporter->recover_inflight);
+	in->recovery_count = devlink_health_recoveries(reporter);
+	in->last_recovery_ts = READ_ONCE(reporter->last_recovery_ts);
+	in->graceful_period = cfg->graceful_period;
+	in->burst_period = cfg->burst_period;
 	rc->want_dump = cfg->auto_dump && !READ_ONCE(reporter->dump_fmsg);
 	rc->now = devlink_health_now();
-	rc->verdict = devlink_health_recover_gate(gate, rc->now);
+	rc->decision = devlink_health_recover_decide(in, rc->now);
 }
 
 /* Does the report go on to the dump and recovery, or is it cancelled? */
-static bool devlink_health_report_goes_on(const struct devlink_health_report_ctx *rc)
+static bool devlink_health_report_proceeds(const struct devlink_health_report_ctx *rc)
 {
-	return rc->verdict == DEVLINK_HEALTH_GATE_RECOVER ||
-	       rc->verdict == DEVLINK_HEALTH_GATE_MANUAL;
+	return rc->decision == DEVLINK_HEALTH_DECISION_RECOVER ||
+	       rc->decision == DEVLINK_HEALTH_DECISION_MANUAL;
 }
 
 /* Trace a refused automatic recovery. Return: -ECANCELED. */
@@ -1351,7 +1351,7 @@ static int devlink_health_report_cancel(struct devlink_health_reporter *reporter
 	trace_devlink_health_recover_aborted(reporter->devlink,
 					     reporter->ops->name,
 					     DEVLINK_HEALTH_REPORTER_STATE_ERROR,
-					     rc->now - rc->gate.last_recovery_ts);
+					     rc->now - rc->in.last_recovery_ts);
 	return -ECANCELED;
 }
 
@@ -1383,24 +1383,24 @@ devlink_health_report_decide(struct devlink_health_reporter *reporter,
 	devlink_health_cfg_read(reporter, &cfg);
 	devlink_health_enter_error(reporter, &cfg, &rc);
 	devlink_health_log_report(reporter, msg,
-				  devlink_health_outcome(rc.verdict, false));
+				  devlink_health_outcome(rc.decision, false));
 	devlink_health_notify(reporter);
 
-	if (!devlink_health_report_goes_on(&rc))
+	if (!devlink_health_report_proceeds(&rc))
 		return devlink_health_report_cancel(reporter, &rc);
 	/* no instance lock when there is nothing to do under it */
-	if (!rc.want_dump && rc.verdict != DEVLINK_HEALTH_GATE_RECOVER)
+	if (!rc.want_dump && rc.decision != DEVLINK_HEALTH_DECISION_RECOVER)
 		return 0;
 
 	if (!devlink_health_lock_open(reporter)) {
-		if (rc.verdict != DEVLINK_HEALTH_GATE_RECOVER)
+		if (rc.decision != DEVLINK_HEALTH_DECISION_RECOVER)
 			return 0;
 		devlink_health_log(reporter, "recovery refused (reporter closed)");
 		return devlink_health_report_cancel(reporter, &rc);
 	}
 	if (rc.want_dump)
 		devlink_health_auto_dump(reporter, priv_ctx);
-	if (rc.verdict == DEVLINK_HEALTH_GATE_RECOVER)
+	if (rc.decision == DEVLINK_HEALTH_DECISION_RECOVER)
 		err = devlink_health_recover(reporter, priv_ctx, NULL);
 	devl_unlock(devlink);
 	return err;
@@ -1450,7 +1450,7 @@ int devlink_health_report(struct devlink_health_reporter *reporter,
 
 	devlink_health_word_report(reporter);
 	devlink_health_log_report(reporter, msg,
-				  devlink_health_outcome(DEVLINK_HEALTH_GATE_MANUAL,
+				  devlink_health_outcome(DEVLINK_HEALTH_DECISION_MANUAL,
 							 false));
 	devlink_health_notify(reporter);
 	return 0;
@@ -1533,22 +1533,22 @@ int devlink_health_report_nowait(struct devlink_health_reporter *reporter,
 	strscpy(reporter->last_msg, msg ?: "");
 	/* a closed reporter runs no op: the error is only counted */
 	closed = devlink_health_is_closed(reporter);
-	if (!closed && rc.want_dump && devlink_health_report_goes_on(&rc))
+	if (!closed && rc.want_dump && devlink_health_report_proceeds(&rc))
 		todo |= DEVLINK_HEALTH_DEFER_DUMP;
-	if (!closed && rc.verdict == DEVLINK_HEALTH_GATE_RECOVER) {
+	if (!closed && rc.decision == DEVLINK_HEALTH_DECISION_RECOVER) {
 		todo |= DEVLINK_HEALTH_DEFER_RECOVER;
 		WRITE_ONCE(reporter->recover_inflight, true);
 	}
 	devlink_health_defer(reporter, todo);
 	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
 	devlink_health_log_report(reporter, msg,
-				  closed && rc.verdict == DEVLINK_HEALTH_GATE_RECOVER ?
+				  closed && rc.decision == DEVLINK_HEALTH_DECISION_RECOVER ?
 				  "recovery refused (reporter closed)" :
-				  devlink_health_outcome(rc.verdict, true));
+				  devlink_health_outcome(rc.decision, true));
 
-	cancelled = rc.verdict == DEVLINK_HEALTH_GATE_UNRECOVERED ||
-		    rc.verdict == DEVLINK_HEALTH_GATE_GRACE ||
-		    (closed && rc.verdict == DEVLINK_HEALTH_GATE_RECOVER);
+	cancelled = rc.decision == DEVLINK_HEALTH_DECISION_UNRECOVERED ||
+		    rc.decision == DEVLINK_HEALTH_DECISION_GRACE ||
+		    (closed && rc.decision == DEVLINK_HEALTH_DECISION_RECOVER);
 	if (cancelled)
 		return devlink_health_report_cancel(reporter, &rc);
 	return 0;

@@ -8,7 +8,7 @@
  *   health_fmsg.c  formatted message (fmsg) engine: encoding, validation,
  *                  serialization into netlink with a resumable cursor
  *   health.c       reporter registry and state machine: create/destroy,
- *                  report, recovery gating, dump capture, driver API
+ *                  report, recovery decision, dump capture, driver API
  *   health_nl.c    generic netlink handlers and notifications
  *
  * Trace points live in include/trace/events/devlink.h and are created in
@@ -333,7 +333,8 @@ struct devlink_health_reporter_snapshot {
 };
 
 /**
- * struct devlink_health_gate - inputs of the automatic recovery decision
+ * struct devlink_health_recover_input - what the automatic recovery decision
+ *	depends on
  * @prev_state: health state before the report being handled
  * @auto_recover: &devlink_health_config.auto_recover
  * @recover_inflight: &devlink_health_reporter.recover_inflight
@@ -347,7 +348,7 @@ struct devlink_health_reporter_snapshot {
  * healed by a recovery sees that recovery counted and timed (see
  * devlink_health_enter_error() in health.c).
  */
-struct devlink_health_gate {
+struct devlink_health_recover_input {
 	enum devlink_health_reporter_state prev_state;
 	bool auto_recover;
 	bool recover_inflight;
@@ -358,26 +359,26 @@ struct devlink_health_gate {
 };
 
 /**
- * enum devlink_health_gate_verdict - what a report does about recovery
- * @DEVLINK_HEALTH_GATE_RECOVER: run the automatic recovery
- * @DEVLINK_HEALTH_GATE_MANUAL: auto-recover is off; leave recovery to the
+ * enum devlink_health_decision - what a report does about recovery
+ * @DEVLINK_HEALTH_DECISION_RECOVER: run the automatic recovery
+ * @DEVLINK_HEALTH_DECISION_MANUAL: auto-recover is off; leave recovery to the
  *	user, the report itself succeeds
- * @DEVLINK_HEALTH_GATE_UNRECOVERED: cancelled, the previous error was not
+ * @DEVLINK_HEALTH_DECISION_UNRECOVERED: cancelled, the previous error was not
  *	recovered
- * @DEVLINK_HEALTH_GATE_GRACE: cancelled, the grace period that follows the
+ * @DEVLINK_HEALTH_DECISION_GRACE: cancelled, the grace period that follows the
  *	last recovery, or the last burst window, has not passed
- * @DEVLINK_HEALTH_GATE_COALESCED: the previous error is not recovered yet
+ * @DEVLINK_HEALTH_DECISION_COALESCED: the previous error is not recovered yet
  *	but a deferred recovery of it is queued or running; the report joins
  *	it. devlink_health_report() treats it as
- *	DEVLINK_HEALTH_GATE_UNRECOVERED, as 6.12 does for a report made
- *	while a recovery runs.
+ *	DEVLINK_HEALTH_DECISION_UNRECOVERED: a report made while a recovery
+ *	runs is refused.
  */
-enum devlink_health_gate_verdict {
-	DEVLINK_HEALTH_GATE_RECOVER,
-	DEVLINK_HEALTH_GATE_MANUAL,
-	DEVLINK_HEALTH_GATE_UNRECOVERED,
-	DEVLINK_HEALTH_GATE_GRACE,
-	DEVLINK_HEALTH_GATE_COALESCED,
+enum devlink_health_decision {
+	DEVLINK_HEALTH_DECISION_RECOVER,
+	DEVLINK_HEALTH_DECISION_MANUAL,
+	DEVLINK_HEALTH_DECISION_UNRECOVERED,
+	DEVLINK_HEALTH_DECISION_GRACE,
+	DEVLINK_HEALTH_DECISION_COALESCED,
 };
 
 struct devlink_health_reporter *
@@ -405,9 +406,9 @@ void devlink_health_unregister(struct devlink *devlink);
 #if IS_ENABLED(CONFIG_KUNIT)
 /* static unless KUnit is enabled, for the devlink_health_state suite */
 unsigned long devlink_health_now(void);
-enum devlink_health_gate_verdict
-devlink_health_recover_gate(const struct devlink_health_gate *gate,
-			    unsigned long now);
+enum devlink_health_decision
+devlink_health_recover_decide(const struct devlink_health_recover_input *in,
+			      unsigned long now);
 void devlink_health_deferred_flush(void);
 int devlink_health_reporter_periods(const struct devlink_health_reporter_ops *ops,
 				    u64 graceful_period,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * KUnit suite "devlink_health_state": the recovery gate of the devlink
+ * KUnit suite "devlink_health_state": the recovery decision of the devlink
  * health core, table driven, and the reporter state machine through the
  * real report path, on a devlink instance that is allocated but never
  * registered (so no notification leaves the test) and a clock the test
@@ -34,28 +34,28 @@
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 
-/* ----- the gate, as a pure function ----- */
+/* ----- the recovery decision, as a pure function ----- */
 
 /**
- * struct health_gate_case - one recovery decision
+ * struct health_decision_case - one recovery decision
  * @desc: case name
- * @gate: inputs; @gate.last_recovery_ts is the origin of time
+ * @in: inputs; @in.last_recovery_ts is the origin of time
  * @elapsed_ms: time since the last recovery, in ms ...
  * @elapsed_delta: ... plus this many jiffies, to land next to an edge
- * @verdict: expected decision
+ * @decision: expected decision
  */
-struct health_gate_case {
+struct health_decision_case {
 	const char *desc;
-	struct devlink_health_gate gate;
+	struct devlink_health_recover_input in;
 	unsigned int elapsed_ms;
 	long elapsed_delta;
-	enum devlink_health_gate_verdict verdict;
+	enum devlink_health_decision decision;
 };
 
 #define HEALTHY		DEVLINK_HEALTH_REPORTER_STATE_HEALTHY
 #define IN_ERROR	DEVLINK_HEALTH_REPORTER_STATE_ERROR
 
-#define GATE(_state, _auto, _count, _last, _grace) {			\
+#define INPUT(_state, _auto, _count, _last, _grace) {			\
 	.prev_state = (_state),						\
 	.auto_recover = (_auto),					\
 	.recovery_count = (_count),					\
@@ -67,7 +67,7 @@ struct health_gate_case {
  * A healthy reporter with auto-recover on, @_count recoveries so far, the
  * last burst window opened at @_last, and a grace and a burst period.
  */
-#define BURST_GATE(_count, _last, _grace, _burst) {			\
+#define BURST_INPUT(_count, _last, _grace, _burst) {			\
 	.prev_state = HEALTHY,						\
 	.auto_recover = true,						\
 	.recovery_count = (_count),					\
@@ -79,182 +79,182 @@ struct health_gate_case {
 /*
  * Burst window of 500 ms followed by a grace period of 1000 ms: 500, 1000
  * and 1500 ms are whole numbers of jiffies at the usual HZ values, so the
- * edges below land exactly on the ones the gate computes.
+ * edges below land exactly on the ones the decision computes.
  */
 #define T_BURST		500
 #define T_GRACE		1000
 
-static const struct health_gate_case health_gate_cases[] = {
+static const struct health_decision_case health_decision_cases[] = {
 	{
 		.desc = "first recovery ignores the grace period",
-		.gate = GATE(HEALTHY, true, 0, 0, 1000),
+		.in = INPUT(HEALTHY, true, 0, 0, 1000),
 		.elapsed_ms = 1000, .elapsed_delta = -1,
-		.verdict = DEVLINK_HEALTH_GATE_RECOVER,
+		.decision = DEVLINK_HEALTH_DECISION_RECOVER,
 	}, {
 		.desc = "just before grace expiry is cancelled",
-		.gate = GATE(HEALTHY, true, 1, 5000, 1000),
+		.in = INPUT(HEALTHY, true, 1, 5000, 1000),
 		.elapsed_ms = 1000, .elapsed_delta = -1,
-		.verdict = DEVLINK_HEALTH_GATE_GRACE,
+		.decision = DEVLINK_HEALTH_DECISION_GRACE,
 	}, {
 		.desc = "exactly at grace expiry recovers",
-		.gate = GATE(HEALTHY, true, 1, 5000, 1000),
+		.in = INPUT(HEALTHY, true, 1, 5000, 1000),
 		.elapsed_ms = 1000, .elapsed_delta = 0,
-		.verdict = DEVLINK_HEALTH_GATE_RECOVER,
+		.decision = DEVLINK_HEALTH_DECISION_RECOVER,
 	}, {
 		.desc = "at the last recovery instant is cancelled",
-		.gate = GATE(HEALTHY, true, 3, 5000, 1000),
+		.in = INPUT(HEALTHY, true, 3, 5000, 1000),
 		.elapsed_ms = 0, .elapsed_delta = 0,
-		.verdict = DEVLINK_HEALTH_GATE_GRACE,
+		.decision = DEVLINK_HEALTH_DECISION_GRACE,
 	}, {
 		.desc = "jiffies wrap inside the grace period is cancelled",
-		.gate = GATE(HEALTHY, true, 1, ULONG_MAX - 2, 1000),
+		.in = INPUT(HEALTHY, true, 1, ULONG_MAX - 2, 1000),
 		.elapsed_ms = 1000, .elapsed_delta = -1,
-		.verdict = DEVLINK_HEALTH_GATE_GRACE,
+		.decision = DEVLINK_HEALTH_DECISION_GRACE,
 	}, {
 		.desc = "jiffies wrap at grace expiry recovers",
-		.gate = GATE(HEALTHY, true, 1, ULONG_MAX - 2, 1000),
+		.in = INPUT(HEALTHY, true, 1, ULONG_MAX - 2, 1000),
 		.elapsed_ms = 1000, .elapsed_delta = 0,
-		.verdict = DEVLINK_HEALTH_GATE_RECOVER,
+		.decision = DEVLINK_HEALTH_DECISION_RECOVER,
 	}, {
 		.desc = "no grace period recovers at once",
-		.gate = GATE(HEALTHY, true, 7, 5000, 0),
+		.in = INPUT(HEALTHY, true, 7, 5000, 0),
 		.elapsed_ms = 0, .elapsed_delta = 0,
-		.verdict = DEVLINK_HEALTH_GATE_RECOVER,
+		.decision = DEVLINK_HEALTH_DECISION_RECOVER,
 	}, {
 		.desc = "grace period beyond 32 bits of ms saturates",
-		.gate = GATE(HEALTHY, true, 1, 5000, (1ULL << 32) + 1000),
+		.in = INPUT(HEALTHY, true, 1, 5000, (1ULL << 32) + 1000),
 		.elapsed_ms = 2000, .elapsed_delta = 0,
-		.verdict = DEVLINK_HEALTH_GATE_GRACE,
+		.decision = DEVLINK_HEALTH_DECISION_GRACE,
 	}, {
 		.desc = "unrecovered previous error is cancelled",
-		.gate = GATE(IN_ERROR, true, 1, 5000, 1000),
+		.in = INPUT(IN_ERROR, true, 1, 5000, 1000),
 		.elapsed_ms = 3000, .elapsed_delta = 0,
-		.verdict = DEVLINK_HEALTH_GATE_UNRECOVERED,
+		.decision = DEVLINK_HEALTH_DECISION_UNRECOVERED,
 	}, {
 		.desc = "unrecovered error before any recovery is cancelled",
-		.gate = GATE(IN_ERROR, true, 0, 0, 0),
+		.in = INPUT(IN_ERROR, true, 0, 0, 0),
 		.elapsed_ms = 0, .elapsed_delta = 0,
-		.verdict = DEVLINK_HEALTH_GATE_UNRECOVERED,
+		.decision = DEVLINK_HEALTH_DECISION_UNRECOVERED,
 	}, {
 		.desc = "auto recover off never recovers nor cancels",
-		.gate = GATE(IN_ERROR, false, 1, 5000, 1000),
+		.in = INPUT(IN_ERROR, false, 1, 5000, 1000),
 		.elapsed_ms = 0, .elapsed_delta = 0,
-		.verdict = DEVLINK_HEALTH_GATE_MANUAL,
+		.decision = DEVLINK_HEALTH_DECISION_MANUAL,
 	}, {
 		.desc = "auto recover off inside the grace period",
-		.gate = GATE(HEALTHY, false, 1, 5000, 1000),
+		.in = INPUT(HEALTHY, false, 1, 5000, 1000),
 		.elapsed_ms = 1000, .elapsed_delta = -1,
-		.verdict = DEVLINK_HEALTH_GATE_MANUAL,
+		.decision = DEVLINK_HEALTH_DECISION_MANUAL,
 	}, {
 		.desc = "burst: at the recovery that opened the window recovers",
-		.gate = BURST_GATE(1, 5000, T_GRACE, T_BURST),
+		.in = BURST_INPUT(1, 5000, T_GRACE, T_BURST),
 		.elapsed_ms = 0, .elapsed_delta = 0,
-		.verdict = DEVLINK_HEALTH_GATE_RECOVER,
+		.decision = DEVLINK_HEALTH_DECISION_RECOVER,
 	}, {
 		.desc = "burst: one jiffy before the window ends recovers",
-		.gate = BURST_GATE(4, 5000, T_GRACE, T_BURST),
+		.in = BURST_INPUT(4, 5000, T_GRACE, T_BURST),
 		.elapsed_ms = T_BURST, .elapsed_delta = -1,
-		.verdict = DEVLINK_HEALTH_GATE_RECOVER,
+		.decision = DEVLINK_HEALTH_DECISION_RECOVER,
 	}, {
 		.desc = "burst: exactly at the window end the grace period starts",
-		.gate = BURST_GATE(4, 5000, T_GRACE, T_BURST),
+		.in = BURST_INPUT(4, 5000, T_GRACE, T_BURST),
 		.elapsed_ms = T_BURST, .elapsed_delta = 0,
-		.verdict = DEVLINK_HEALTH_GATE_GRACE,
+		.decision = DEVLINK_HEALTH_DECISION_GRACE,
 	}, {
 		.desc = "burst: one jiffy after the window end is cancelled",
-		.gate = BURST_GATE(4, 5000, T_GRACE, T_BURST),
+		.in = BURST_INPUT(4, 5000, T_GRACE, T_BURST),
 		.elapsed_ms = T_BURST, .elapsed_delta = 1,
-		.verdict = DEVLINK_HEALTH_GATE_GRACE,
+		.decision = DEVLINK_HEALTH_DECISION_GRACE,
 	}, {
 		.desc = "burst: one jiffy before the grace period ends is cancelled",
-		.gate = BURST_GATE(4, 5000, T_GRACE, T_BURST),
+		.in = BURST_INPUT(4, 5000, T_GRACE, T_BURST),
 		.elapsed_ms = T_BURST + T_GRACE, .elapsed_delta = -1,
-		.verdict = DEVLINK_HEALTH_GATE_GRACE,
+		.decision = DEVLINK_HEALTH_DECISION_GRACE,
 	}, {
 		.desc = "burst: exactly at the grace period end recovers",
-		.gate = BURST_GATE(4, 5000, T_GRACE, T_BURST),
+		.in = BURST_INPUT(4, 5000, T_GRACE, T_BURST),
 		.elapsed_ms = T_BURST + T_GRACE, .elapsed_delta = 0,
-		.verdict = DEVLINK_HEALTH_GATE_RECOVER,
+		.decision = DEVLINK_HEALTH_DECISION_RECOVER,
 	}, {
 		.desc = "burst: one jiffy after the grace period end recovers",
-		.gate = BURST_GATE(4, 5000, T_GRACE, T_BURST),
+		.in = BURST_INPUT(4, 5000, T_GRACE, T_BURST),
 		.elapsed_ms = T_BURST + T_GRACE, .elapsed_delta = 1,
-		.verdict = DEVLINK_HEALTH_GATE_RECOVER,
+		.decision = DEVLINK_HEALTH_DECISION_RECOVER,
 	}, {
 		.desc = "burst: jiffies wrap one jiffy before the window end",
-		.gate = BURST_GATE(2, ULONG_MAX - 2, T_GRACE, T_BURST),
+		.in = BURST_INPUT(2, ULONG_MAX - 2, T_GRACE, T_BURST),
 		.elapsed_ms = T_BURST, .elapsed_delta = -1,
-		.verdict = DEVLINK_HEALTH_GATE_RECOVER,
+		.decision = DEVLINK_HEALTH_DECISION_RECOVER,
 	}, {
 		.desc = "burst: jiffies wrap at the window end",
-		.gate = BURST_GATE(2, ULONG_MAX - 2, T_GRACE, T_BURST),
+		.in = BURST_INPUT(2, ULONG_MAX - 2, T_GRACE, T_BURST),
 		.elapsed_ms = T_BURST, .elapsed_delta = 0,
-		.verdict = DEVLINK_HEALTH_GATE_GRACE,
+		.decision = DEVLINK_HEALTH_DECISION_GRACE,
 	}, {
 		.desc = "burst: jiffies wrap one jiffy before the grace period end",
-		.gate = BURST_GATE(2, ULONG_MAX - 2, T_GRACE, T_BURST),
+		.in = BURST_INPUT(2, ULONG_MAX - 2, T_GRACE, T_BURST),
 		.elapsed_ms = T_BURST + T_GRACE, .elapsed_delta = -1,
-		.verdict = DEVLINK_HEALTH_GATE_GRACE,
+		.decision = DEVLINK_HEALTH_DECISION_GRACE,
 	}, {
 		.desc = "burst: jiffies wrap at the grace period end",
-		.gate = BURST_GATE(2, ULONG_MAX - 2, T_GRACE, T_BURST),
+		.in = BURST_INPUT(2, ULONG_MAX - 2, T_GRACE, T_BURST),
 		.elapsed_ms = T_BURST + T_GRACE, .elapsed_delta = 0,
-		.verdict = DEVLINK_HEALTH_GATE_RECOVER,
+		.decision = DEVLINK_HEALTH_DECISION_RECOVER,
 	}, {
 		.desc = "burst: no window before the first recovery",
-		.gate = BURST_GATE(0, 0, T_GRACE, T_BURST),
+		.in = BURST_INPUT(0, 0, T_GRACE, T_BURST),
 		.elapsed_ms = T_BURST, .elapsed_delta = 0,
-		.verdict = DEVLINK_HEALTH_GATE_RECOVER,
+		.decision = DEVLINK_HEALTH_DECISION_RECOVER,
 	}, {
 		.desc = "burst: the window does not excuse an unrecovered error",
-		.gate = GATE(IN_ERROR, true, 1, 5000, T_GRACE),
+		.in = INPUT(IN_ERROR, true, 1, 5000, T_GRACE),
 		.elapsed_ms = 0, .elapsed_delta = 0,
-		.verdict = DEVLINK_HEALTH_GATE_UNRECOVERED,
+		.decision = DEVLINK_HEALTH_DECISION_UNRECOVERED,
 	}, {
 		.desc = "burst period beyond 32 bits of ms saturates",
-		.gate = BURST_GATE(1, 5000, T_GRACE, (1ULL << 32) + 1000),
+		.in = BURST_INPUT(1, 5000, T_GRACE, (1ULL << 32) + 1000),
 		.elapsed_ms = 2000, .elapsed_delta = 0,
-		.verdict = DEVLINK_HEALTH_GATE_RECOVER,
+		.decision = DEVLINK_HEALTH_DECISION_RECOVER,
 	}, {
 		.desc = "burst without grace period never cancels",
-		.gate = BURST_GATE(3, 5000, 0, T_BURST),
+		.in = BURST_INPUT(3, 5000, 0, T_BURST),
 		.elapsed_ms = T_BURST, .elapsed_delta = 0,
-		.verdict = DEVLINK_HEALTH_GATE_RECOVER,
+		.decision = DEVLINK_HEALTH_DECISION_RECOVER,
 	}, {
 		.desc = "error with a deferred recovery in flight coalesces",
-		.gate = { .prev_state = IN_ERROR, .auto_recover = true,
+		.in = { .prev_state = IN_ERROR, .auto_recover = true,
 			  .recover_inflight = true, .recovery_count = 1,
 			  .last_recovery_ts = 5000, .graceful_period = 1000 },
 		.elapsed_ms = 0, .elapsed_delta = 0,
-		.verdict = DEVLINK_HEALTH_GATE_COALESCED,
+		.decision = DEVLINK_HEALTH_DECISION_COALESCED,
 	}, {
 		.desc = "auto recover off with a recovery in flight",
-		.gate = { .prev_state = IN_ERROR, .auto_recover = false,
+		.in = { .prev_state = IN_ERROR, .auto_recover = false,
 			  .recover_inflight = true },
 		.elapsed_ms = 0, .elapsed_delta = 0,
-		.verdict = DEVLINK_HEALTH_GATE_MANUAL,
+		.decision = DEVLINK_HEALTH_DECISION_MANUAL,
 	}, {
-		.desc = "healthy with a recovery in flight is gated as usual",
-		.gate = { .prev_state = HEALTHY, .auto_recover = true,
+		.desc = "healthy with a recovery in flight is decided as usual",
+		.in = { .prev_state = HEALTHY, .auto_recover = true,
 			  .recover_inflight = true, .recovery_count = 1,
 			  .last_recovery_ts = 5000, .graceful_period = 1000 },
 		.elapsed_ms = 500, .elapsed_delta = 0,
-		.verdict = DEVLINK_HEALTH_GATE_GRACE,
+		.decision = DEVLINK_HEALTH_DECISION_GRACE,
 	},
 };
 
-KUNIT_ARRAY_PARAM_DESC(health_gate, health_gate_cases, desc);
+KUNIT_ARRAY_PARAM_DESC(health_decision, health_decision_cases, desc);
 
-static void health_gate_decides(struct kunit *test)
+static void health_recover_decides(struct kunit *test)
 {
-	const struct health_gate_case *c = test->param_value;
+	const struct health_decision_case *c = test->param_value;
 	unsigned long now;
 
 	/* unsigned arithmetic: wraps like jiffies do */
-	now = c->gate.last_recovery_ts + msecs_to_jiffies(c->elapsed_ms) +
+	now = c->in.last_recovery_ts + msecs_to_jiffies(c->elapsed_ms) +
 	      c->elapsed_delta;
-	KUNIT_EXPECT_EQ(test, devlink_health_recover_gate(&c->gate, now),
-			c->verdict);
+	KUNIT_EXPECT_EQ(test, devlink_health_recover_decide(&c->in, now),
+			c->decision);
 }
 
 /* ----- the state machine, through the real report path ----- */
@@ -511,7 +511,7 @@ static void health_state_unrecovered_error_cancels(struct kunit *test)
 			-ECANCELED);
 	KUNIT_EXPECT_EQ(test, fake->recover_calls, 1);
 
-	/* a recovery the user asks for heals it and reopens the gate */
+	/* a recovery the user asks for heals it and allows recoveries again */
 	fake->recover_ret = 0;
 	devl_lock(fake->devlink);
 	err = devlink_health_recover(reporter, NULL, NULL);
@@ -1083,7 +1083,7 @@ static void health_state_nowait_unrecovered_cancels(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, health_state_snap(reporter).error_count, 3);
 }
 
-/* The grace period, started here on the test's clock, gates it too. */
+/* The grace period, started here on the test's clock, refuses it too. */
 static void health_state_nowait_grace_cancels(struct kunit *test)
 {
 	struct health_state_fake *fake = test->priv;
@@ -1623,7 +1623,7 @@ static void health_msg_matches_generic_encoding(struct kunit *test)
 }
 
 static struct kunit_case health_state_cases[] = {
-	KUNIT_CASE_PARAM(health_gate_decides, health_gate_gen_params),
+	KUNIT_CASE_PARAM(health_recover_decides, health_decision_gen_params),
 	KUNIT_CASE(health_state_defaults_follow_ops),
 	KUNIT_CASE(health_state_report_counts_and_enters_error),
 	KUNIT_CASE_PARAM(health_state_report_lock_free, health_lockfree_gen_params),
