@@ -16,8 +16,8 @@
  *    timestamps without it, under a seqcount tied to it. It nests inside
  *    the instance lock.
  * 3. &devlink_health_reporter.state_lock (raw spinlock, IRQ safe) protects
- *    what devlink_health_report_nowait() leaves to the deferred work and
- *    the last message. It is the innermost lock; nothing sleeps under it.
+ *    what devlink_health_report_nowait() leaves to the deferred work. It
+ *    is the innermost lock; nothing sleeps under it.
  *
  * The report path takes no lock for the state it decides on: the health
  * state and error count move together in one atomic word, the recovery
@@ -1478,13 +1478,12 @@ static void devlink_health_defer(struct devlink_health_reporter *reporter,
 /**
  * devlink_health_report_nowait() - report an error from any context
  * @reporter: the reporter
- * @msg: human readable description, for the trace point; the reporter
- *	keeps a copy, truncated to DEVLINK_HEALTH_MSG_LEN - 1 characters
+ * @msg: human readable description, for the trace point and the log line
  *
  * Does at once what needs no sleeping: emits the devlink_health_report
  * trace event, counts the error, moves the reporter to the error state,
- * copies @msg, decides about recovery with the same rules as
- * devlink_health_report() and logs the error as it does. The
+ * decides about recovery with the same rules as devlink_health_report()
+ * and logs the error as it does. The
  * notification, the automatic dump and the automatic recovery run later
  * in a work item of the core, in process
  * context with the instance lock held, as in a synchronous report; the
@@ -1524,13 +1523,6 @@ int devlink_health_report_nowait(struct devlink_health_reporter *reporter,
 	devlink_health_cfg_read(reporter, &cfg);
 	raw_spin_lock_irqsave(&reporter->state_lock, flags);
 	devlink_health_enter_error(reporter, &cfg, &rc);
-	/*
-	 * Only here: the caller of a deferred report is gone when its work
-	 * runs, so this copy is what is left of it. A synchronous report
-	 * hands @msg to the trace point and keeps no copy, and so takes no
-	 * lock for it.
-	 */
-	strscpy(reporter->last_msg, msg ?: "");
 	/* a closed reporter runs no op: the error is only counted */
 	closed = devlink_health_is_closed(reporter);
 	if (!closed && rc.want_dump && devlink_health_report_proceeds(&rc))

@@ -161,12 +161,6 @@ struct devlink_health_config {
 };
 
 /*
- * Size, NUL included, of the copy of a report's message that a reporter
- * keeps. The trace event of the report carries the message whole.
- */
-#define DEVLINK_HEALTH_MSG_LEN	128
-
-/*
  * Rate limit of a reporter's kernel log lines (errors reported, recoveries
  * failed): at most DEVLINK_HEALTH_LOG_BURST lines every
  * DEVLINK_HEALTH_LOG_INTERVAL jiffies.
@@ -235,9 +229,8 @@ enum devlink_health_defer {
  *	instance lock (SET; create before the reporter is listed).
  * @cfg: the two copies of the recovery policy behind @cfg_latch; use
  *	devlink_health_config_get() and devlink_health_config_set()
- * @state_lock: protects @deferred, @recover_inflight and @last_msg. A
- *	raw spinlock taken
- *	with IRQs disabled, because devlink_health_report_nowait() takes it
+ * @state_lock: protects @deferred and @recover_inflight. A raw spinlock
+ *	taken with IRQs disabled, because devlink_health_report_nowait() takes it
  *	in any context, hard IRQ included, PREEMPT_RT included. Innermost
  *	lock: nothing sleeps under it and the only lock taken under it is
  *	the workqueue's, by queue_work(). devlink_health_report() and the
@@ -251,10 +244,6 @@ enum devlink_health_defer {
  *	@state_lock. A nowait report that finds the reporter in error
  *	meanwhile coalesces into that recovery; a synchronous report reads
  *	it with READ_ONCE(), only to name its cancellation.
- * @last_msg: message of the last devlink_health_report_nowait(),
- *	truncated; under @state_lock.
- *	A deferred report is handled after its caller is gone: this is what
- *	is left of it for a post-mortem look.
  * @dump_lock: protects the stored dump below. Taken under the instance
  *	lock when both are held, never under @state_lock.
  * @dump_seq: sequence counter of @dump_fmsg, @dump_ts and @dump_real_ts,
@@ -295,10 +284,9 @@ struct devlink_health_reporter {
 	seqcount_latch_t cfg_latch; /* publishes cfg[] */
 	struct devlink_health_config cfg[2];
 
-	raw_spinlock_t state_lock; /* protects deferred .. last_msg */
+	raw_spinlock_t state_lock; /* protects deferred, recover_inflight */
 	unsigned int deferred;
 	bool recover_inflight;
-	char last_msg[DEVLINK_HEALTH_MSG_LEN];
 
 	struct mutex dump_lock; /* protects dump_seq .. dump_gen */
 	seqcount_mutex_t dump_seq;
