@@ -18,7 +18,6 @@
 #define _NET_DEVLINK_HEALTH_H
 
 #include <linux/align.h>
-#include <linux/atomic.h>
 #include <linux/jiffies.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -149,9 +148,8 @@ void devlink_fmsg_set_size_max(struct devlink_fmsg *fmsg, size_t size_max);
  * @auto_recover: run ops->recover from devlink_health_report()
  * @auto_dump: store a dump from devlink_health_report() if none is stored
  *
- * Kept as one struct so that SET replaces it as a whole: readers get a
- * copy through a latch (&devlink_health_reporter.cfg_latch) and never see
- * half of an update.
+ * Kept as one struct so that SET replaces it as a whole, under
+ * &devlink_health_reporter.lock.
  */
 struct devlink_health_config {
 	u64 graceful_period;
@@ -205,47 +203,32 @@ enum devlink_health_defer {
  *	the reload ends. Written and read like @closed.
  * @deferred_work: does in process context, under the instance lock, what
  *	devlink_health_report_nowait() cannot: notify, dump and recover
- * @errors_state: the health state and the count of reports, in one word:
- *	bit 0 is the enum devlink_health_reporter_state (HEALTHY 0, ERROR 1),
- *	the bits above count the reports. One word, so that a report moves
- *	both with one atomic operation, which also tells it the state it
- *	found, and any reader sees both from the same moment. Changed by
- *	atomic operations only, with no lock: see the devlink_health_word_*()
- *	helpers in health.c.
- * @recoveries: successful recoveries so far. Atomic, no lock: a recovery
- *	of the core (instance lock held) and devlink_health_reporter_recovery_done()
- *	(any context) may count at the same time. Incremented with release
- *	order after @last_recovery_ts is set, so a reader that sees it
- *	non-zero with acquire order sees a valid @last_recovery_ts.
+ * @lock: protects @health_state, @error_count, @recovery_count,
+ *	@last_recovery_ts, @cfg, @deferred and @recover_inflight. Taken with
+ *	IRQs disabled because devlink_health_report_nowait() takes it in any
+ *	context but NMI. Innermost lock: nothing sleeps under it, and the
+ *	only lock taken under it is the workqueue's (queue_work(),
+ *	cancel_work()).
+ * @health_state: enum devlink_health_reporter_state; under @lock
+ * @error_count: reports so far; under @lock
+ * @recovery_count: successful recoveries so far; under @lock
  * @last_recovery_ts: jiffies of the recovery that opened the current burst
  *	window, that is of the last successful recovery when the burst
- *	period is 0; meaningful only when @recoveries is not zero. Moved by
- *	cmpxchg only, so two recoveries counted at once decide about the
- *	window one after the other; read with READ_ONCE().
- * @cfg_latch: sequence counter of the latch that publishes @cfg: readers
- *	in any context (NMI-safe, they never wait for a writer) pick
- *	@cfg[seq & 1] and retry if @cfg_latch moved meanwhile, so they see a
- *	whole policy, never half of a SET. Writers are serialized by the
- *	instance lock (SET; create before the reporter is listed).
- * @cfg: the two copies of the recovery policy behind @cfg_latch; use
- *	devlink_health_config_get() and devlink_health_config_set()
- * @state_lock: protects @deferred and @recover_inflight. A raw spinlock
- *	taken with IRQs disabled, because devlink_health_report_nowait() takes it
- *	in any context, hard IRQ included, PREEMPT_RT included. Innermost
- *	lock: nothing sleeps under it and the only lock taken under it is
- *	the workqueue's, by queue_work(). devlink_health_report() and the
- *	recoveries of the core do not take it.
+ *	period is 0; meaningful only when @recovery_count is not zero. Under
+ *	@lock.
+ * @cfg: the recovery policy; under @lock. Written under the instance
+ *	lock too (create before the reporter is listed, SET), so that a
+ *	read, modify, write of it under the instance lock loses no update.
  * @deferred: enum devlink_health_defer flags of the work left for
- *	@deferred_work; under @state_lock. The report that makes it non-zero
+ *	@deferred_work; under @lock. The report that makes it non-zero
  *	queues @deferred_work with a reference; a run clears it as it starts,
  *	so reports made until then share that run.
  * @recover_inflight: an automatic recovery decided by
- *	devlink_health_report_nowait() is queued or running; written under
- *	@state_lock. A nowait report that finds the reporter in error
- *	meanwhile coalesces into that recovery; a synchronous report reads
- *	it with READ_ONCE(), only to name its cancellation.
+ *	devlink_health_report_nowait() is queued or running; under @lock.
+ *	A nowait report that finds the reporter in error meanwhile coalesces
+ *	into that recovery.
  * @dump_lock: protects the stored dump below. Taken under the instance
- *	lock when both are held, never under @state_lock.
+ *	lock when both are held, never under @lock.
  * @dump_seq: sequence counter of @dump_fmsg, @dump_ts and @dump_real_ts,
  *	written under @dump_lock: a reader that needs the three together
  *	(GET) reads them in a read_seqcount_begin() section, without the lock.
@@ -278,13 +261,12 @@ struct devlink_health_reporter {
 	bool reloading;
 	struct work_struct deferred_work;
 
-	atomic64_t errors_state;
-	atomic64_t recoveries;
+	spinlock_t lock; /* protects health_state .. recover_inflight */
+	enum devlink_health_reporter_state health_state;
+	u64 error_count;
+	u64 recovery_count;
 	unsigned long last_recovery_ts;
-	seqcount_latch_t cfg_latch; /* publishes cfg[] */
-	struct devlink_health_config cfg[2];
-
-	raw_spinlock_t state_lock; /* protects deferred, recover_inflight */
+	struct devlink_health_config cfg;
 	unsigned int deferred;
 	bool recover_inflight;
 
@@ -331,10 +313,9 @@ struct devlink_health_reporter_snapshot {
  * @graceful_period: &devlink_health_config.graceful_period, in ms
  * @burst_period: &devlink_health_config.burst_period, in ms
  *
- * Read right after the atomic operation that moves the reporter to the
- * error state, which orders the reads: a report that found the reporter
- * healed by a recovery sees that recovery counted and timed (see
- * devlink_health_enter_error() in health.c).
+ * Copied from the reporter under &devlink_health_reporter.lock, in the
+ * section that counts the report (or the recovery), so the decision is
+ * made on the state that report found.
  */
 struct devlink_health_recover_input {
 	enum devlink_health_reporter_state prev_state;

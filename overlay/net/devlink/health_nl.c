@@ -237,9 +237,8 @@ EXPORT_SYMBOL_IF_KUNIT(devlink_nl_health_reporter_fill);
  *
  * Sends DEVLINK_CMD_HEALTH_REPORTER_RECOVER with the reporter attributes,
  * as 6.12 does for every state change. The caller, devlink_health_notify()
- * in health.c, calls it only when somebody listens: that test is inline
- * there, for reports without listeners; a listener gone since then
- * receives nothing, like any multicast without members. Nothing is sent
+ * in health.c, calls it only when somebody listens; a listener gone since
+ * then receives nothing, like any multicast without members. Nothing is sent
  * before the instance is registered (user space cannot know it yet). The
  * registered test is lockless because reports do not hold the instance
  * lock; a race with unregister at worst sends one message about an

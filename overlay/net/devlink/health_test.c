@@ -17,9 +17,7 @@
 #include <kunit/test-bug.h>
 #include <kunit/visibility.h>
 #include <linux/completion.h>
-#include <linux/cpumask.h>
 #include <linux/jiffies.h>
-#include <linux/ktime.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/skbuff.h>
@@ -393,6 +391,7 @@ health_state_snap(struct devlink_health_reporter *reporter)
 	return snap;
 }
 
+/* The dump generation, which DUMP_GET reads to detect a changed dump. */
 static u64 health_state_dump_gen(struct devlink_health_reporter *reporter)
 {
 	u64 gen;
@@ -401,6 +400,17 @@ static u64 health_state_dump_gen(struct devlink_health_reporter *reporter)
 	gen = reporter->dump_gen;
 	mutex_unlock(&reporter->dump_lock);
 	return gen;
+}
+
+/* When the current burst window opened: the origin of the grace period. */
+static unsigned long health_state_last_recovery(struct devlink_health_reporter *reporter)
+{
+	unsigned long flags, ts;
+
+	spin_lock_irqsave(&reporter->lock, flags);
+	ts = reporter->last_recovery_ts;
+	spin_unlock_irqrestore(&reporter->lock, flags);
+	return ts;
 }
 
 static void health_state_config(struct devlink_health_reporter *reporter,
@@ -465,7 +475,8 @@ static void health_state_auto_recover_heals(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, snap.state, HEALTHY);
 	KUNIT_EXPECT_EQ(test, snap.error_count, 1);
 	KUNIT_EXPECT_EQ(test, snap.recovery_count, 1);
-	KUNIT_EXPECT_EQ(test, reporter->last_recovery_ts, HEALTH_FAKE_T0);
+	KUNIT_EXPECT_EQ(test, health_state_last_recovery(reporter),
+			HEALTH_FAKE_T0);
 }
 
 static void health_state_grace_period_on_fake_clock(struct kunit *test)
@@ -572,7 +583,8 @@ static void health_state_recovery_done_starts_grace(struct kunit *test)
 	snap = health_state_snap(reporter);
 	KUNIT_EXPECT_EQ(test, snap.recovery_count, 1);
 	KUNIT_EXPECT_EQ(test, snap.state, HEALTHY);
-	KUNIT_EXPECT_EQ(test, reporter->last_recovery_ts, HEALTH_FAKE_T0);
+	KUNIT_EXPECT_EQ(test, health_state_last_recovery(reporter),
+			HEALTH_FAKE_T0);
 
 	fake->now++;
 	KUNIT_EXPECT_EQ(test, devlink_health_report(reporter, "e1", NULL),
@@ -814,11 +826,6 @@ static void health_state_periods(struct devlink_health_reporter *reporter,
 	cfg.burst_period = burst;
 	devlink_health_config_set(reporter, &cfg);
 	devl_unlock(reporter->devlink);
-}
-
-static unsigned long health_state_last_recovery(struct devlink_health_reporter *reporter)
-{
-	return READ_ONCE(reporter->last_recovery_ts);
 }
 
 /*
@@ -1140,128 +1147,6 @@ static void health_state_nowait_destroy_pending(struct kunit *test)
 	devlink_health_deferred_flush();
 	KUNIT_EXPECT_EQ(test, fake->recover_calls, 0);
 	KUNIT_EXPECT_EQ(test, fake->dump_calls, 0);
-}
-
-/*
- * A synchronous report takes no state lock, whatever it decides: the
- * state word, the recovery atomics and the policy latch are enough. Each
- * case reports from a thread on another CPU while the test holds the
- * reporter's state_lock with IRQs off; a report that takes the lock can
- * only finish once the test lets it go. The control is a nowait report,
- * which takes the lock for what it leaves to the deferred work.
- */
-struct health_lockfree_case {
-	const char *desc;
-	const struct devlink_health_reporter_ops *ops;
-	bool auto_recover;
-	bool store_dump;
-	bool nowait;
-	bool lock_free;
-};
-
-static const struct health_lockfree_case health_lockfree_cases[] = {
-	{ "no ops", &health_state_bare_ops, false, false, false, true },
-	{ "recover op, auto-recover off", &health_state_recover_ops,
-	  false, false, false, true },
-	{ "dump op, dump stored", &health_state_dump_ops,
-	  false, true, false, true },
-	{ "dump op, no dump stored", &health_state_dump_ops,
-	  false, false, false, true },
-	{ "recover op, auto-recover on", &health_state_recover_ops,
-	  true, false, false, true },
-	/* the control: a nowait report takes it for the deferred work */
-	{ "nowait, no ops", &health_state_bare_ops,
-	  false, false, true, false },
-};
-
-KUNIT_ARRAY_PARAM_DESC(health_lockfree, health_lockfree_cases, desc);
-
-/* How long the test holds the state lock for a report to finish. */
-#define HEALTH_LOCKFREE_WAIT_NS	(200 * NSEC_PER_MSEC)
-
-struct health_lockfree_run {
-	struct devlink_health_reporter *reporter;
-	bool nowait;
-	atomic_t go;
-	atomic_t done;
-	struct completion exited;
-};
-
-static int health_lockfree_reporter(void *arg)
-{
-	struct health_lockfree_run *run = arg;
-
-	while (!atomic_read_acquire(&run->go))
-		cpu_relax();
-	if (run->nowait)
-		devlink_health_report_nowait(run->reporter, "lock-free?");
-	else
-		devlink_health_report(run->reporter, "lock-free?", NULL);
-	atomic_set_release(&run->done, 1);
-	complete(&run->exited);
-	return 0;
-}
-
-/* Does the report finish while the state lock is held? */
-static bool health_lockfree_done_under_lock(struct health_lockfree_run *run)
-{
-	struct devlink_health_reporter *reporter = run->reporter;
-	unsigned long flags;
-	bool done = false;
-	u64 deadline;
-
-	raw_spin_lock_irqsave(&reporter->state_lock, flags);
-	atomic_set_release(&run->go, 1);
-	/* IRQs are off: spin on the clock, do not sleep */
-	deadline = ktime_get_ns() + HEALTH_LOCKFREE_WAIT_NS;
-	while (!done && ktime_get_ns() < deadline) {
-		cpu_relax();
-		done = atomic_read_acquire(&run->done);
-	}
-	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
-	return done;
-}
-
-static void health_state_report_lock_free(struct kunit *test)
-{
-	const struct health_lockfree_case *c = test->param_value;
-	struct health_lockfree_run run = {};
-	struct task_struct *task;
-	bool done;
-	int cpu;
-
-	if (num_online_cpus() < 2)
-		kunit_skip(test, "needs two CPUs");
-	run.reporter = health_state_reporter(test, c->ops, 0);
-	run.nowait = c->nowait;
-	health_state_config(run.reporter, c->auto_recover, !!c->ops->dump);
-	if (c->store_dump) {
-		KUNIT_ASSERT_EQ(test, devlink_health_report(run.reporter,
-							    "store", NULL), 0);
-		KUNIT_ASSERT_TRUE(test, health_state_snap(run.reporter).dump_stored);
-	}
-	init_completion(&run.exited);
-
-	/* the test on one CPU, the reporting thread on another */
-	cpu = cpumask_first(cpu_online_mask);
-	KUNIT_ASSERT_EQ(test, set_cpus_allowed_ptr(current, cpumask_of(cpu)), 0);
-	task = kthread_create(health_lockfree_reporter, &run, "health-lockfree");
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, task);
-	kthread_bind(task, cpumask_next(cpu, cpu_online_mask));
-	wake_up_process(task);
-
-	done = health_lockfree_done_under_lock(&run);
-	wait_for_completion(&run.exited);
-	if (c->nowait)
-		devlink_health_deferred_flush();
-
-	KUNIT_EXPECT_EQ_MSG(test, done, c->lock_free,
-			    "report %s while the state lock was held",
-			    done ? "finished" : "did not finish");
-	KUNIT_EXPECT_EQ(test, health_state_snap(run.reporter).state,
-			c->auto_recover ? HEALTHY : IN_ERROR);
-	KUNIT_EXPECT_EQ(test, health_state_snap(run.reporter).error_count,
-			c->store_dump ? 2 : 1);
 }
 
 /* ----- errors reported while a recovery runs ----- */
@@ -1611,7 +1496,6 @@ static struct kunit_case health_state_cases[] = {
 	KUNIT_CASE_PARAM(health_recover_decides, health_decision_gen_params),
 	KUNIT_CASE(health_state_defaults_follow_ops),
 	KUNIT_CASE(health_state_report_counts_and_enters_error),
-	KUNIT_CASE_PARAM(health_state_report_lock_free, health_lockfree_gen_params),
 	KUNIT_CASE(health_state_auto_recover_heals),
 	KUNIT_CASE(health_state_grace_period_on_fake_clock),
 	KUNIT_CASE(health_state_unrecovered_error_cancels),
