@@ -8,19 +8,19 @@
  *    lists of the instance and of its ports, hence reporter membership and
  *    lifetime: create and destroy require it, and every netlink operation
  *    holds it while it uses a reporter, so a reporter cannot be destroyed
- *    under a handler. Recovery and the automatic dump run under it too, so
+ *    under a handler. Recovery and the dumps run under it too, so
  *    ops->recover and ops->dump never run concurrently with each other or
- *    with a netlink operation on the same instance.
- * 2. &devlink_health_reporter.dump_lock (mutex) protects the stored dump:
- *    the fmsg, its timestamps and the dump generation; GET reads the
- *    timestamps without it, under a seqcount tied to it. It nests inside
- *    the instance lock.
- * 3. &devlink_health_reporter.lock (spinlock, IRQs disabled) protects what
+ *    with a netlink operation on the same instance. It protects the
+ *    stored dump.
+ * 2. &devlink_health_reporter.lock (spinlock, IRQs disabled) protects what
  *    a report changes and decides on: the health state, the error and
  *    recovery counts, the time of the last recovery, the recovery policy,
  *    and the work devlink_health_report_nowait() leaves to the deferred
  *    work. Reports take it in any context, so it is the innermost lock and
- *    is held only to copy or update those fields.
+ *    is held only to copy or update those fields. The stored dump's
+ *    pointer and times are written under both locks, so that reports and
+ *    notifications, which do not hold the instance lock, may read them
+ *    under this one.
  *
  * Two ways to report, one state machine: both count the error, enter the
  * error state and decide about recovery in one section under the
@@ -91,7 +91,6 @@
 #include <linux/printk.h>
 #include <linux/ratelimit.h>
 #include <linux/refcount.h>
-#include <linux/seqlock.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/wait.h>
@@ -547,7 +546,6 @@ static void devlink_health_reporter_free(struct devlink_health_reporter *reporte
 {
 	if (reporter->dump_fmsg)
 		devlink_fmsg_free(reporter->dump_fmsg);
-	mutex_destroy(&reporter->dump_lock);
 	devlink_put(reporter->devlink);
 	kfree(reporter);
 }
@@ -635,8 +633,6 @@ devlink_health_reporter_new(struct devlink *devlink, struct devlink_port *port,
 	reporter->cfg = cfg;
 	ratelimit_state_init(&reporter->log_rs, DEVLINK_HEALTH_LOG_INTERVAL,
 			     DEVLINK_HEALTH_LOG_BURST);
-	mutex_init(&reporter->dump_lock);
-	seqcount_mutex_init(&reporter->dump_seq, &reporter->dump_lock);
 
 	/* appending keeps the list sorted by id, the GET dump resume key */
 	list_add_tail(&reporter->list,
@@ -807,33 +803,26 @@ EXPORT_SYMBOL_GPL(devlink_health_reporter_destroy);
  * @reporter: the reporter
  * @snap: filled with the state, counters, policy and dump times
  *
- * The state, counters and policy are copied under @reporter's lock, so a
- * healthy state never shows without the recovery that healed it; the
- * three dump fields are from one moment too.
+ * All from one moment: copied under @reporter's lock, so a healthy state
+ * never shows without the recovery that healed it, nor a stored dump
+ * without its times.
  *
- * Context: process context (the dump fields' seqcount is tied to a mutex,
- * which a reader may take on PREEMPT_RT).
+ * Context: any but NMI; takes @reporter's lock.
  */
 void devlink_health_reporter_snapshot(struct devlink_health_reporter *reporter,
 				      struct devlink_health_reporter_snapshot *snap)
 {
 	unsigned long flags;
-	unsigned int seq;
 
-	might_sleep();	/* see the context rule above */
 	spin_lock_irqsave(&reporter->lock, flags);
 	snap->state = reporter->health_state;
 	snap->error_count = reporter->error_count;
 	snap->recovery_count = reporter->recovery_count;
 	snap->cfg = reporter->cfg;
+	snap->dump_stored = !!reporter->dump_fmsg;
+	snap->dump_ts = reporter->dump_ts;
+	snap->dump_real_ts = reporter->dump_real_ts;
 	spin_unlock_irqrestore(&reporter->lock, flags);
-
-	do {
-		seq = read_seqcount_begin(&reporter->dump_seq);
-		snap->dump_stored = !!READ_ONCE(reporter->dump_fmsg);
-		snap->dump_ts = reporter->dump_ts;
-		snap->dump_real_ts = reporter->dump_real_ts;
-	} while (read_seqcount_retry(&reporter->dump_seq, seq));
 }
 EXPORT_SYMBOL_IF_KUNIT(devlink_health_reporter_snapshot);
 
@@ -921,21 +910,21 @@ void devlink_health_fmsg_check(struct devlink_health_reporter *reporter,
  * series is the one left for analysis. The dump callback runs on a fresh
  * fmsg that is only published once complete and valid.
  *
- * Context: process context, instance lock and @reporter's dump_lock held.
+ * Context: process context, instance lock held; takes @reporter's lock.
  * Return: 0 if a dump is stored on return, -EOPNOTSUPP without a dump
  * callback, -ENOMEM, or the error of the callback or of the fmsg.
  */
 int devlink_health_dump_ensure(struct devlink_health_reporter *reporter,
 			       void *priv_ctx, struct netlink_ext_ack *extack)
 {
-	unsigned long ts;
+	unsigned long flags, ts;
 	struct devlink_fmsg *fmsg;
 	u64 real_ts;
 	int err;
 
 	devl_assert_locked(reporter->devlink);
-	lockdep_assert_held(&reporter->dump_lock);
 
+	/* written under the instance lock: no need for @reporter's lock */
 	if (reporter->dump_fmsg)
 		return 0;
 	if (!reporter->ops->dump)
@@ -960,11 +949,11 @@ int devlink_health_dump_ensure(struct devlink_health_reporter *reporter,
 
 	ts = devlink_health_now();
 	real_ts = ktime_get_real_ns();
-	write_seqcount_begin(&reporter->dump_seq);
-	WRITE_ONCE(reporter->dump_fmsg, fmsg);
+	spin_lock_irqsave(&reporter->lock, flags);
+	reporter->dump_fmsg = fmsg;
 	reporter->dump_ts = ts;
 	reporter->dump_real_ts = real_ts;
-	write_seqcount_end(&reporter->dump_seq);
+	spin_unlock_irqrestore(&reporter->lock, flags);
 	reporter->dump_gen++;
 	return 0;
 
@@ -981,26 +970,24 @@ free_fmsg:
  * DUMP_GET read in progress fail with -EAGAIN instead of reading freed
  * memory or mixing two dumps.
  *
- * Context: process context, instance lock held; takes @reporter's
- * dump_lock.
+ * Context: process context, instance lock held; takes @reporter's lock.
  */
 void devlink_health_dump_clear(struct devlink_health_reporter *reporter)
 {
 	struct devlink_fmsg *fmsg;
+	unsigned long flags;
 
 	devl_assert_locked(reporter->devlink);
 
-	mutex_lock(&reporter->dump_lock);
+	spin_lock_irqsave(&reporter->lock, flags);
 	fmsg = reporter->dump_fmsg;
-	write_seqcount_begin(&reporter->dump_seq);
-	WRITE_ONCE(reporter->dump_fmsg, NULL);
-	write_seqcount_end(&reporter->dump_seq);
-	if (fmsg)
-		reporter->dump_gen++;
-	mutex_unlock(&reporter->dump_lock);
+	reporter->dump_fmsg = NULL;
+	spin_unlock_irqrestore(&reporter->lock, flags);
 
-	if (fmsg)
+	if (fmsg) {
+		reporter->dump_gen++;
 		devlink_fmsg_free(fmsg);
+	}
 }
 EXPORT_SYMBOL_IF_KUNIT(devlink_health_dump_clear);
 
@@ -1166,8 +1153,8 @@ EXPORT_SYMBOL_IF_KUNIT(devlink_health_recover);
  * @in: the inputs of the recovery decision, copied from the reporter
  * @now: when the decision was made, in jiffies
  * @decision: the decision
- * @want_dump: auto-dump is on and no dump is stored; a hint only, checked
- *	again under the dump lock, that saves taking the instance lock
+ * @want_dump: auto-dump is on and no dump was stored; checked again under
+ *	the instance lock, but saves taking it when false
  */
 struct devlink_health_report_ctx {
 	struct devlink_health_recover_input in;
@@ -1188,8 +1175,7 @@ static void devlink_health_enter_error(struct devlink_health_reporter *reporter,
 	lockdep_assert_held(&reporter->lock);
 
 	devlink_health_recover_input_get(reporter, &rc->in);
-	rc->want_dump = reporter->cfg.auto_dump &&
-			!READ_ONCE(reporter->dump_fmsg);
+	rc->want_dump = reporter->cfg.auto_dump && !reporter->dump_fmsg;
 	rc->now = devlink_health_now();
 	rc->decision = devlink_health_recover_decide(&rc->in, rc->now);
 
@@ -1213,16 +1199,6 @@ static int devlink_health_report_cancel(struct devlink_health_reporter *reporter
 					     DEVLINK_HEALTH_REPORTER_STATE_ERROR,
 					     rc->now - rc->in.last_recovery_ts);
 	return -ECANCELED;
-}
-
-/* Dump errors are not the reporter's error: the report goes on. */
-static void devlink_health_auto_dump(struct devlink_health_reporter *reporter,
-				     void *priv_ctx)
-{
-	devl_assert_locked(reporter->devlink);
-	mutex_lock(&reporter->dump_lock);
-	devlink_health_dump_ensure(reporter, priv_ctx, NULL);
-	mutex_unlock(&reporter->dump_lock);
 }
 
 /**
@@ -1287,8 +1263,9 @@ int devlink_health_report(struct devlink_health_reporter *reporter,
 		devlink_health_log(reporter, "recovery refused (reporter closed)");
 		return devlink_health_report_cancel(reporter, &rc);
 	}
+	/* dump errors are not the reporter's error: the report goes on */
 	if (rc.want_dump)
-		devlink_health_auto_dump(reporter, priv_ctx);
+		devlink_health_dump_ensure(reporter, priv_ctx, NULL);
 	if (rc.decision == DEVLINK_HEALTH_DECISION_RECOVER)
 		err = devlink_health_recover(reporter, priv_ctx, NULL);
 	devl_unlock(devlink);
@@ -1409,8 +1386,9 @@ static void devlink_health_deferred_run(struct devlink_health_reporter *reporter
 
 	if (todo & DEVLINK_HEALTH_DEFER_NOTIFY)
 		devlink_health_notify(reporter);
+	/* dump errors are not the reporter's error: the recovery goes on */
 	if (todo & DEVLINK_HEALTH_DEFER_DUMP)
-		devlink_health_auto_dump(reporter, NULL);
+		devlink_health_dump_ensure(reporter, NULL, NULL);
 	if (todo & DEVLINK_HEALTH_DEFER_RECOVER) {
 		/* the outcome shows in the state, the counters and the trace */
 		devlink_health_recover(reporter, NULL, NULL);

@@ -20,10 +20,8 @@
 #include <linux/align.h>
 #include <linux/jiffies.h>
 #include <linux/list.h>
-#include <linux/mutex.h>
 #include <linux/ratelimit.h>
 #include <linux/refcount.h>
-#include <linux/seqlock.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/types.h>
@@ -204,7 +202,8 @@ enum devlink_health_defer {
  * @deferred_work: does in process context, under the instance lock, what
  *	devlink_health_report_nowait() cannot: notify, dump and recover
  * @lock: protects @health_state, @error_count, @recovery_count,
- *	@last_recovery_ts, @cfg, @deferred and @recover_inflight. Taken with
+ *	@last_recovery_ts, @cfg, @deferred and @recover_inflight, and with
+ *	the instance lock the stored dump's pointer and times. Taken with
  *	IRQs disabled because devlink_health_report_nowait() takes it in any
  *	context but NMI. Innermost lock: nothing sleeps under it, and the
  *	only lock taken under it is the workqueue's (queue_work(),
@@ -227,20 +226,16 @@ enum devlink_health_defer {
  *	devlink_health_report_nowait() is queued or running; under @lock.
  *	A nowait report that finds the reporter in error meanwhile coalesces
  *	into that recovery.
- * @dump_lock: protects the stored dump below. Taken under the instance
- *	lock when both are held, never under @lock.
- * @dump_seq: sequence counter of @dump_fmsg, @dump_ts and @dump_real_ts,
- *	written under @dump_lock: a reader that needs the three together
- *	(GET) reads them in a read_seqcount_begin() section, without the lock.
- * @dump_fmsg: the stored dump or NULL. Dereferenced under @dump_lock only;
- *	the pointer is written under @dump_lock in a @dump_seq write section,
- *	so "is a dump stored" can also be read, as a hint that the dump lock
- *	confirms, with READ_ONCE() and no lock.
+ * @dump_fmsg: the stored dump or NULL. Written under both the instance
+ *	lock and @lock, so either is enough to tell whether a dump is
+ *	stored: reports and notifications, which do not hold the instance
+ *	lock, read it under @lock. The fmsg it points to is read and freed
+ *	under the instance lock only.
  * @dump_ts: jiffies when @dump_fmsg was taken; written like @dump_fmsg
  * @dump_real_ts: wall clock ns when @dump_fmsg was taken; written like
  *	@dump_fmsg
- * @dump_gen: bumped under @dump_lock each time a dump is stored or a
- *	stored dump is cleared. A reader holding a cursor into @dump_fmsg
+ * @dump_gen: bumped under the instance lock each time a dump is stored or
+ *	a stored dump is cleared. A reader holding a cursor into @dump_fmsg
  *	across two netlink messages compares it to detect a changed dump.
  *	Starts at 0 and never wraps, so a stored dump's generation is never 0.
  * @fmsg_warned: the kernel log was told about a malformed fmsg from the
@@ -261,7 +256,7 @@ struct devlink_health_reporter {
 	bool reloading;
 	struct work_struct deferred_work;
 
-	spinlock_t lock; /* protects health_state .. recover_inflight */
+	spinlock_t lock; /* protects health_state .. dump_real_ts */
 	enum devlink_health_reporter_state health_state;
 	u64 error_count;
 	u64 recovery_count;
@@ -269,14 +264,11 @@ struct devlink_health_reporter {
 	struct devlink_health_config cfg;
 	unsigned int deferred;
 	bool recover_inflight;
-
-	struct mutex dump_lock; /* protects dump_seq .. dump_gen */
-	seqcount_mutex_t dump_seq;
 	struct devlink_fmsg *dump_fmsg;
 	unsigned long dump_ts;
 	u64 dump_real_ts;
-	u64 dump_gen;
 
+	u64 dump_gen; /* under the instance lock */
 	bool fmsg_warned;
 	struct ratelimit_state log_rs;
 };

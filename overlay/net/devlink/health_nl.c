@@ -191,7 +191,7 @@ static void devlink_nl_health_msg_write(struct devlink_nl_attr_writer *w,
  * @seq: sequence number
  * @flags: netlink message flags
  *
- * Context: process context (see devlink_health_reporter_snapshot()).
+ * Context: any but NMI; takes @reporter's lock for the snapshot.
  * Return: 0, or -EMSGSIZE with @msg left as it was.
  */
 VISIBLE_IF_KUNIT int
@@ -716,7 +716,7 @@ static int devlink_nl_health_dump_read(struct sk_buff *skb,
 	void *hdr;
 	int err;
 
-	lockdep_assert_held(&reporter->dump_lock);
+	devl_assert_locked(reporter->devlink);
 
 	if (!ctx->gen) {
 		err = devlink_health_dump_ensure(reporter, NULL, cb->extack);
@@ -793,9 +793,7 @@ int devlink_nl_health_reporter_dump_get_dumpit(struct sk_buff *skb,
 		goto unlock;
 	}
 
-	mutex_lock(&reporter->dump_lock);
 	err = devlink_nl_health_dump_read(skb, cb, reporter);
-	mutex_unlock(&reporter->dump_lock);
 unlock:
 	devl_unlock(devlink);
 	devlink_put(devlink);

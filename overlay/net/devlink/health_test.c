@@ -396,9 +396,9 @@ static u64 health_state_dump_gen(struct devlink_health_reporter *reporter)
 {
 	u64 gen;
 
-	mutex_lock(&reporter->dump_lock);
+	devl_lock(reporter->devlink);
 	gen = reporter->dump_gen;
-	mutex_unlock(&reporter->dump_lock);
+	devl_unlock(reporter->devlink);
 	return gen;
 }
 
