@@ -12,7 +12,8 @@
  *    ops->recover and ops->dump never run concurrently with each other or
  *    with a netlink operation on the same instance. It protects the
  *    stored dump.
- * 2. &devlink_health_reporter.lock (spinlock, IRQs disabled) protects what
+ * 2. &devlink_health_reporter.lock (raw spinlock, IRQs disabled: reports
+ *    come from hard IRQ context, on PREEMPT_RT too) protects what
  *    a report changes and decides on: the health state, the error and
  *    recovery counts, the time of the last recovery, the recovery policy,
  *    and the work devlink_health_report_nowait() leaves to the deferred
@@ -427,13 +428,13 @@ static void devlink_health_quiesce(struct devlink_health_reporter *reporter)
 	 * reset of what the cancelled run had to do one step for a nowait
 	 * report.
 	 */
-	spin_lock_irqsave(&reporter->lock, flags);
+	raw_spin_lock_irqsave(&reporter->lock, flags);
 	cancelled = cancel_work(&reporter->deferred_work);
 	if (cancelled) {
 		reporter->deferred = 0;
 		reporter->recover_inflight = false;
 	}
-	spin_unlock_irqrestore(&reporter->lock, flags);
+	raw_spin_unlock_irqrestore(&reporter->lock, flags);
 	/* never the last reference: the caller's reporter is still created */
 	if (cancelled)
 		devlink_health_reporter_put(reporter);
@@ -627,7 +628,7 @@ devlink_health_reporter_new(struct devlink *devlink, struct devlink_port *port,
 	reporter->devlink_port = port;
 	refcount_set(&reporter->refcount, 1);
 	INIT_WORK(&reporter->deferred_work, devlink_health_deferred_work);
-	spin_lock_init(&reporter->lock);
+	raw_spin_lock_init(&reporter->lock);
 	/* not listed yet: nobody else sees the reporter */
 	reporter->health_state = DEVLINK_HEALTH_REPORTER_STATE_HEALTHY;
 	reporter->cfg = cfg;
@@ -814,7 +815,7 @@ void devlink_health_reporter_snapshot(struct devlink_health_reporter *reporter,
 {
 	unsigned long flags;
 
-	spin_lock_irqsave(&reporter->lock, flags);
+	raw_spin_lock_irqsave(&reporter->lock, flags);
 	snap->state = reporter->health_state;
 	snap->error_count = reporter->error_count;
 	snap->recovery_count = reporter->recovery_count;
@@ -822,7 +823,7 @@ void devlink_health_reporter_snapshot(struct devlink_health_reporter *reporter,
 	snap->dump_stored = !!reporter->dump_fmsg;
 	snap->dump_ts = reporter->dump_ts;
 	snap->dump_real_ts = reporter->dump_real_ts;
-	spin_unlock_irqrestore(&reporter->lock, flags);
+	raw_spin_unlock_irqrestore(&reporter->lock, flags);
 }
 EXPORT_SYMBOL_IF_KUNIT(devlink_health_reporter_snapshot);
 
@@ -838,9 +839,9 @@ void devlink_health_config_get(struct devlink_health_reporter *reporter,
 {
 	unsigned long flags;
 
-	spin_lock_irqsave(&reporter->lock, flags);
+	raw_spin_lock_irqsave(&reporter->lock, flags);
 	*cfg = reporter->cfg;
-	spin_unlock_irqrestore(&reporter->lock, flags);
+	raw_spin_unlock_irqrestore(&reporter->lock, flags);
 }
 EXPORT_SYMBOL_IF_KUNIT(devlink_health_config_get);
 
@@ -861,9 +862,9 @@ void devlink_health_config_set(struct devlink_health_reporter *reporter,
 	unsigned long flags;
 
 	devl_assert_locked(reporter->devlink);
-	spin_lock_irqsave(&reporter->lock, flags);
+	raw_spin_lock_irqsave(&reporter->lock, flags);
 	reporter->cfg = *cfg;
-	spin_unlock_irqrestore(&reporter->lock, flags);
+	raw_spin_unlock_irqrestore(&reporter->lock, flags);
 }
 EXPORT_SYMBOL_IF_KUNIT(devlink_health_config_set);
 
@@ -949,11 +950,11 @@ int devlink_health_dump_ensure(struct devlink_health_reporter *reporter,
 
 	ts = devlink_health_now();
 	real_ts = ktime_get_real_ns();
-	spin_lock_irqsave(&reporter->lock, flags);
+	raw_spin_lock_irqsave(&reporter->lock, flags);
 	reporter->dump_fmsg = fmsg;
 	reporter->dump_ts = ts;
 	reporter->dump_real_ts = real_ts;
-	spin_unlock_irqrestore(&reporter->lock, flags);
+	raw_spin_unlock_irqrestore(&reporter->lock, flags);
 	reporter->dump_gen++;
 	return 0;
 
@@ -979,10 +980,10 @@ void devlink_health_dump_clear(struct devlink_health_reporter *reporter)
 
 	devl_assert_locked(reporter->devlink);
 
-	spin_lock_irqsave(&reporter->lock, flags);
+	raw_spin_lock_irqsave(&reporter->lock, flags);
 	fmsg = reporter->dump_fmsg;
 	reporter->dump_fmsg = NULL;
-	spin_unlock_irqrestore(&reporter->lock, flags);
+	raw_spin_unlock_irqrestore(&reporter->lock, flags);
 
 	if (fmsg) {
 		reporter->dump_gen++;
@@ -1042,9 +1043,9 @@ devlink_health_reporter_recovery_done(struct devlink_health_reporter *reporter)
 {
 	unsigned long flags;
 
-	spin_lock_irqsave(&reporter->lock, flags);
+	raw_spin_lock_irqsave(&reporter->lock, flags);
 	devlink_health_count_recovery(reporter);
-	spin_unlock_irqrestore(&reporter->lock, flags);
+	raw_spin_unlock_irqrestore(&reporter->lock, flags);
 }
 EXPORT_SYMBOL_GPL(devlink_health_reporter_recovery_done);
 
@@ -1068,11 +1069,11 @@ static void devlink_health_recovered(struct devlink_health_reporter *reporter,
 	enum devlink_health_decision decision;
 	unsigned long flags, now;
 
-	spin_lock_irqsave(&reporter->lock, flags);
+	raw_spin_lock_irqsave(&reporter->lock, flags);
 	devlink_health_count_recovery(reporter);
 	if (reporter->error_count == errors) {
 		reporter->health_state = DEVLINK_HEALTH_REPORTER_STATE_HEALTHY;
-		spin_unlock_irqrestore(&reporter->lock, flags);
+		raw_spin_unlock_irqrestore(&reporter->lock, flags);
 		return;
 	}
 	devlink_health_recover_input_get(reporter, &in);
@@ -1084,7 +1085,7 @@ static void devlink_health_recovered(struct devlink_health_reporter *reporter,
 		reporter->recover_inflight = true;
 		devlink_health_defer(reporter, DEVLINK_HEALTH_DEFER_RECOVER);
 	}
-	spin_unlock_irqrestore(&reporter->lock, flags);
+	raw_spin_unlock_irqrestore(&reporter->lock, flags);
 
 	if (decision == DEVLINK_HEALTH_DECISION_GRACE)
 		trace_devlink_health_recover_aborted(reporter->devlink,
@@ -1120,10 +1121,10 @@ int devlink_health_recover(struct devlink_health_reporter *reporter,
 	devl_assert_locked(reporter->devlink);
 
 	/* the errors counted here are the ones this recovery answers */
-	spin_lock_irqsave(&reporter->lock, flags);
+	raw_spin_lock_irqsave(&reporter->lock, flags);
 	state = reporter->health_state;
 	errors = reporter->error_count;
-	spin_unlock_irqrestore(&reporter->lock, flags);
+	raw_spin_unlock_irqrestore(&reporter->lock, flags);
 	if (state == DEVLINK_HEALTH_REPORTER_STATE_HEALTHY)
 		return 0;
 	if (!reporter->ops->recover) {
@@ -1244,9 +1245,9 @@ int devlink_health_report(struct devlink_health_reporter *reporter,
 	WARN_ON(!msg);
 	trace_devlink_health_report(devlink, reporter->ops->name, msg);
 
-	spin_lock_irqsave(&reporter->lock, flags);
+	raw_spin_lock_irqsave(&reporter->lock, flags);
 	devlink_health_enter_error(reporter, &rc);
-	spin_unlock_irqrestore(&reporter->lock, flags);
+	raw_spin_unlock_irqrestore(&reporter->lock, flags);
 	devlink_health_log_report(reporter, msg,
 				  devlink_health_outcome(rc.decision, false));
 	devlink_health_notify(reporter);
@@ -1315,8 +1316,8 @@ static void devlink_health_defer(struct devlink_health_reporter *reporter,
  * and queues no recovery.
  *
  * Context: any but NMI. Never sleeps, allocates nothing and takes no lock
- * but @reporter's own spinlock, with IRQs disabled; the instance lock may
- * be held.
+ * but @reporter's own raw spinlock, with IRQs disabled; the instance lock
+ * may be held.
  * Return: 0 when the error is recorded and the automatic recovery, if
  * auto-recover is on, is queued or already under way; -ECANCELED when the
  * automatic recovery was refused because the previous error was not
@@ -1334,7 +1335,7 @@ int devlink_health_report_nowait(struct devlink_health_reporter *reporter,
 	trace_devlink_health_report(reporter->devlink, reporter->ops->name,
 				    msg);
 
-	spin_lock_irqsave(&reporter->lock, flags);
+	raw_spin_lock_irqsave(&reporter->lock, flags);
 	devlink_health_enter_error(reporter, &rc);
 	recover = rc.decision == DEVLINK_HEALTH_DECISION_RECOVER;
 	/* a closed reporter runs no op: the error is only counted */
@@ -1346,7 +1347,7 @@ int devlink_health_report_nowait(struct devlink_health_reporter *reporter,
 		reporter->recover_inflight = true;
 	}
 	devlink_health_defer(reporter, todo);
-	spin_unlock_irqrestore(&reporter->lock, flags);
+	raw_spin_unlock_irqrestore(&reporter->lock, flags);
 	devlink_health_log_report(reporter, msg,
 				  closed && recover ?
 				  "recovery refused (reporter closed)" :
@@ -1370,7 +1371,7 @@ static void devlink_health_deferred_run(struct devlink_health_reporter *reporter
 
 	devl_assert_locked(reporter->devlink);
 
-	spin_lock_irqsave(&reporter->lock, flags);
+	raw_spin_lock_irqsave(&reporter->lock, flags);
 	todo = reporter->deferred;
 	reporter->deferred = 0;
 	/*
@@ -1382,7 +1383,7 @@ static void devlink_health_deferred_run(struct devlink_health_reporter *reporter
 			DEVLINK_HEALTH_DEFER_NOTIFY;
 		reporter->recover_inflight = false;
 	}
-	spin_unlock_irqrestore(&reporter->lock, flags);
+	raw_spin_unlock_irqrestore(&reporter->lock, flags);
 
 	if (todo & DEVLINK_HEALTH_DEFER_NOTIFY)
 		devlink_health_notify(reporter);
@@ -1392,14 +1393,14 @@ static void devlink_health_deferred_run(struct devlink_health_reporter *reporter
 	if (todo & DEVLINK_HEALTH_DEFER_RECOVER) {
 		/* the outcome shows in the state, the counters and the trace */
 		devlink_health_recover(reporter, NULL, NULL);
-		spin_lock_irqsave(&reporter->lock, flags);
+		raw_spin_lock_irqsave(&reporter->lock, flags);
 		/*
 		 * A recovery that found errors reported while it ran has
 		 * queued the next one meanwhile: that one is in flight now.
 		 */
 		if (!(reporter->deferred & DEVLINK_HEALTH_DEFER_RECOVER))
 			reporter->recover_inflight = false;
-		spin_unlock_irqrestore(&reporter->lock, flags);
+		raw_spin_unlock_irqrestore(&reporter->lock, flags);
 	}
 }
 
@@ -1444,10 +1445,10 @@ devlink_health_reporter_state_update(struct devlink_health_reporter *reporter,
 		    state != DEVLINK_HEALTH_REPORTER_STATE_ERROR))
 		return;
 
-	spin_lock_irqsave(&reporter->lock, flags);
+	raw_spin_lock_irqsave(&reporter->lock, flags);
 	old = reporter->health_state;
 	reporter->health_state = state;
-	spin_unlock_irqrestore(&reporter->lock, flags);
+	raw_spin_unlock_irqrestore(&reporter->lock, flags);
 	if (old == state)
 		return;
 

@@ -205,9 +205,10 @@ enum devlink_health_defer {
  *	@last_recovery_ts, @cfg, @deferred and @recover_inflight, and with
  *	the instance lock the stored dump's pointer and times. Taken with
  *	IRQs disabled because devlink_health_report_nowait() takes it in any
- *	context but NMI. Innermost lock: nothing sleeps under it, and the
- *	only lock taken under it is the workqueue's (queue_work(),
- *	cancel_work()).
+ *	context but NMI; raw, because that includes hard IRQ context on
+ *	PREEMPT_RT, where a spinlock_t sleeps. Innermost lock: nothing sleeps
+ *	under it, and the only lock taken under it is the workqueue's (raw
+ *	too: queue_work(), cancel_work()).
  * @health_state: enum devlink_health_reporter_state; under @lock
  * @error_count: reports so far; under @lock
  * @recovery_count: successful recoveries so far; under @lock
@@ -256,7 +257,7 @@ struct devlink_health_reporter {
 	bool reloading;
 	struct work_struct deferred_work;
 
-	spinlock_t lock; /* protects health_state .. dump_real_ts */
+	raw_spinlock_t lock; /* protects health_state .. dump_real_ts */
 	enum devlink_health_reporter_state health_state;
 	u64 error_count;
 	u64 recovery_count;

@@ -407,9 +407,9 @@ static unsigned long health_state_last_recovery(struct devlink_health_reporter *
 {
 	unsigned long flags, ts;
 
-	spin_lock_irqsave(&reporter->lock, flags);
+	raw_spin_lock_irqsave(&reporter->lock, flags);
 	ts = reporter->last_recovery_ts;
-	spin_unlock_irqrestore(&reporter->lock, flags);
+	raw_spin_unlock_irqrestore(&reporter->lock, flags);
 	return ts;
 }
 
