@@ -2,34 +2,32 @@
 /*
  * devlink health: reporter registry, state machine and driver API.
  *
- * Locking contract, outermost first:
+ * Locking, outermost first:
  *
  * 1. The instance lock (devlink->lock, devl_lock()) protects the reporter
  *    lists of the instance and of its ports, hence reporter membership and
  *    lifetime: create and destroy require it, and every netlink operation
  *    holds it while it uses a reporter, so a reporter cannot be destroyed
- *    under a handler. Recovery and the automatic dump run under it too, so
+ *    under a handler. Recovery and the dumps run under it too, so
  *    ops->recover and ops->dump never run concurrently with each other or
- *    with a netlink operation on the same instance.
- * 2. &devlink_health_reporter.dump_lock (mutex) protects the stored dump:
- *    the fmsg, its timestamps and the dump generation; GET reads the
- *    timestamps without it, under a seqcount tied to it. It nests inside
- *    the instance lock.
- * 3. &devlink_health_reporter.state_lock (raw spinlock, IRQ safe) protects
- *    what devlink_health_report_nowait() leaves to the deferred work and
- *    the last message. It is the innermost lock; nothing sleeps under it.
+ *    with a netlink operation on the same instance. It protects the
+ *    stored dump.
+ * 2. &devlink_health_reporter.lock (raw spinlock, IRQs disabled: reports
+ *    come from hard IRQ context, on PREEMPT_RT too) protects what
+ *    a report changes and decides on: the health state, the error and
+ *    recovery counts, the time of the last recovery, the recovery policy,
+ *    and the work devlink_health_report_nowait() leaves to the deferred
+ *    work. Reports take it in any context, so it is the innermost lock and
+ *    is held only to copy or update those fields. The stored dump's
+ *    pointer and times are written under both locks, so that reports and
+ *    notifications, which do not hold the instance lock, may read them
+ *    under this one.
  *
- * The report path takes no lock for the state it decides on: the health
- * state and error count move together in one atomic word, the recovery
- * count and time are atomics, and the recovery policy is published
- * through a latch (seqcount_latch_t) whose readers never wait. So
- * devlink_health_report() takes no lock until it runs the dump or the
- * recovery, and driver calls that only touch this state (recovery_done,
- * state_update, report_nowait) may come from any context.
- *
- * Two ways to report, one state machine: both enter the error state and
- * decide about recovery in devlink_health_enter_error(), with the same
- * gate (devlink_health_recover_gate()).
+ * Two ways to report, one state machine: both count the error, enter the
+ * error state and decide about recovery in one section under the
+ * reporter's lock (devlink_health_enter_error(), deciding with
+ * devlink_health_recover_decide()), so no count is lost and the decision
+ * is made on the state the report found.
  *
  * - devlink_health_report() does the rest at once: it sends a
  *   notification, then takes the instance lock for the automatic dump and
@@ -39,7 +37,7 @@
  *   notification, the dump and the recovery to the reporter's deferred
  *   work, which runs them in process context under the instance lock,
  *   like a synchronous report does. It never sleeps, allocates nothing
- *   and takes no lock but the state lock. While a recovery it decided is
+ *   and takes no lock but the reporter's. While a recovery it decided is
  *   queued or running, reports coalesce into it.
  *
  * Closing. Driver ops (dump, recover, diagnose, test) run only under the
@@ -66,11 +64,12 @@
  * - No op runs during a reload, when the driver's state is half gone.
  *
  * Errors reported during a recovery. A recovery answers the errors counted
- * when it started. If more were reported while it ran, any of them may
- * have come after the device was reset: the reporter stays in error, and
- * one more recovery runs (deferred) if the policy allows an automatic
- * recovery at that moment, as for an error that finds the reporter
- * healthy.
+ * when it started: it notes the error count then, and heals the reporter
+ * only if the count is the same when it ends. If more were reported while
+ * it ran, any of them may have come after the device was reset: the
+ * reporter stays in error, and one more recovery runs (deferred) if the
+ * policy allows an automatic recovery at that moment, as for an error
+ * that finds the reporter healthy.
  *
  * Lifetime: a driver uses a reporter from create to destroy, and must not
  * report, update the state or call recovery_done on a reporter that it has
@@ -93,7 +92,6 @@
 #include <linux/printk.h>
 #include <linux/ratelimit.h>
 #include <linux/refcount.h>
-#include <linux/seqlock.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/wait.h>
@@ -190,14 +188,14 @@ static bool devlink_health_in_burst(u64 recovery_count,
 }
 
 /**
- * devlink_health_recover_gate() - decide what a report does about recovery
- * @gate: state copied when the report moved the reporter to error
- * @now: current time, in jiffies, not before @gate->last_recovery_ts
+ * devlink_health_recover_decide() - decide what a report does about recovery
+ * @in: state copied when the report moved the reporter to error
+ * @now: current time, in jiffies, not before @in->last_recovery_ts
  *
  * Pure function of its inputs. After a recovery, further automatic
- * recoveries are allowed during the burst window (@gate->burst_period ms
+ * recoveries are allowed during the burst window (@in->burst_period ms
  * from the recovery that opened it), then refused during the grace period
- * (@gate->graceful_period ms from the end of that window), then allowed
+ * (@in->graceful_period ms from the end of that window), then allowed
  * again. Without a burst period the grace period follows the last
  * recovery. Each period ends exactly when its length has elapsed: a report
  * at the end of the grace period may recover, one at the end of the burst
@@ -205,165 +203,39 @@ static bool devlink_health_in_burst(u64 recovery_count,
  * jiffies wrap.
  *
  * Context: any.
- * Return: the verdict, see enum devlink_health_gate_verdict.
+ * Return: the decision, see enum devlink_health_decision.
  */
-VISIBLE_IF_KUNIT enum devlink_health_gate_verdict
-devlink_health_recover_gate(const struct devlink_health_gate *gate,
-			    unsigned long now)
+VISIBLE_IF_KUNIT enum devlink_health_decision
+devlink_health_recover_decide(const struct devlink_health_recover_input *in,
+			      unsigned long now)
 {
 	unsigned long elapsed, burst, grace;
 
-	if (!gate->auto_recover)
-		return DEVLINK_HEALTH_GATE_MANUAL;
-	if (gate->prev_state != DEVLINK_HEALTH_REPORTER_STATE_HEALTHY)
-		return gate->recover_inflight ? DEVLINK_HEALTH_GATE_COALESCED :
-						DEVLINK_HEALTH_GATE_UNRECOVERED;
-	if (!gate->recovery_count)
-		return DEVLINK_HEALTH_GATE_RECOVER;
+	if (!in->auto_recover)
+		return DEVLINK_HEALTH_DECISION_MANUAL;
+	if (in->prev_state != DEVLINK_HEALTH_REPORTER_STATE_HEALTHY)
+		return in->recover_inflight ? DEVLINK_HEALTH_DECISION_COALESCED :
+					      DEVLINK_HEALTH_DECISION_UNRECOVERED;
+	if (!in->recovery_count)
+		return DEVLINK_HEALTH_DECISION_RECOVER;
 
 	/* in the burst window: devlink_health_in_burst(), unrolled */
-	elapsed = now - gate->last_recovery_ts;
-	burst = devlink_health_period_jiffies(gate->burst_period);
+	elapsed = now - in->last_recovery_ts;
+	burst = devlink_health_period_jiffies(in->burst_period);
 	if (elapsed < burst)
-		return DEVLINK_HEALTH_GATE_RECOVER;
-	grace = devlink_health_period_jiffies(gate->graceful_period);
+		return DEVLINK_HEALTH_DECISION_RECOVER;
+	grace = devlink_health_period_jiffies(in->graceful_period);
 	if (elapsed - burst < grace)
-		return DEVLINK_HEALTH_GATE_GRACE;
-	return DEVLINK_HEALTH_GATE_RECOVER;
+		return DEVLINK_HEALTH_DECISION_GRACE;
+	return DEVLINK_HEALTH_DECISION_RECOVER;
 }
-EXPORT_SYMBOL_IF_KUNIT(devlink_health_recover_gate);
+EXPORT_SYMBOL_IF_KUNIT(devlink_health_recover_decide);
 
-/*
- * The state word, &devlink_health_reporter.errors_state: bit 0 is the
- * health state, the bits above count the reports.
- */
-#define DEVLINK_HEALTH_WORD_ERROR	BIT_ULL(0)
-#define DEVLINK_HEALTH_WORD_ONE_REPORT	BIT_ULL(1)
-
-static_assert(DEVLINK_HEALTH_REPORTER_STATE_HEALTHY == 0 &&
-	      DEVLINK_HEALTH_REPORTER_STATE_ERROR == 1);
-
-static enum devlink_health_reporter_state devlink_health_word_state(s64 word)
+/* Tell listeners, if there are any, about @reporter's new state. */
+static void devlink_health_notify(struct devlink_health_reporter *reporter)
 {
-	return word & DEVLINK_HEALTH_WORD_ERROR;
-}
-
-static u64 devlink_health_word_errors(s64 word)
-{
-	return (u64)word >> 1;
-}
-
-/*
- * Count one report and enter the error state, in one atomic step.
- * Return: the state the report found.
- */
-static enum devlink_health_reporter_state
-devlink_health_word_report(struct devlink_health_reporter *reporter)
-{
-	s64 old = atomic64_read(&reporter->errors_state);
-
-	while (!atomic64_try_cmpxchg(&reporter->errors_state, &old,
-				     (old + DEVLINK_HEALTH_WORD_ONE_REPORT) |
-				     DEVLINK_HEALTH_WORD_ERROR))
-		;
-	return devlink_health_word_state(old);
-}
-
-/* Set the health state, the count untouched. Return: the previous one. */
-static enum devlink_health_reporter_state
-devlink_health_word_set_state(struct devlink_health_reporter *reporter,
-			      enum devlink_health_reporter_state state)
-{
-	s64 old;
-
-	if (state == DEVLINK_HEALTH_REPORTER_STATE_ERROR)
-		old = atomic64_fetch_or(DEVLINK_HEALTH_WORD_ERROR,
-					&reporter->errors_state);
-	else
-		old = atomic64_fetch_andnot(DEVLINK_HEALTH_WORD_ERROR,
-					    &reporter->errors_state);
-	return devlink_health_word_state(old);
-}
-
-/*
- * The recovery policy as one whole: the latch sends readers to the copy
- * that no writer is changing, and they retry only if a SET completed
- * meanwhile. Never waits, so it is fine in any context.
- */
-static void devlink_health_cfg_read(const struct devlink_health_reporter *reporter,
-				    struct devlink_health_config *cfg)
-{
-	unsigned int seq;
-
-	do {
-		seq = read_seqcount_latch(&reporter->cfg_latch);
-		*cfg = reporter->cfg[seq & 1];
-	} while (read_seqcount_latch_retry(&reporter->cfg_latch, seq));
-}
-
-/*
- * Publish a new policy: each copy is changed while the latch sends
- * readers to the other one. Writers (create, SET) are serialized by the
- * instance lock.
- */
-static void devlink_health_cfg_write(struct devlink_health_reporter *reporter,
-				     const struct devlink_health_config *cfg)
-{
-	devl_assert_locked(reporter->devlink);
-	write_seqcount_latch_begin(&reporter->cfg_latch);
-	reporter->cfg[0] = *cfg;
-	write_seqcount_latch(&reporter->cfg_latch);
-	reporter->cfg[1] = *cfg;
-	write_seqcount_latch_end(&reporter->cfg_latch);
-}
-
-/*
- * Does a report under the current policy only count and notify, with
- * nothing to decide: no automatic recovery, and no dump to take (auto-dump
- * off or a dump stored)? Then it skips the decision. Reads just the two
- * switches of one policy through the latch, not the whole policy: this is
- * most of what such a report costs. A dump cleared meanwhile is taken by
- * the next report.
- */
-static bool devlink_health_report_is_bare(const struct devlink_health_reporter *reporter)
-{
-	const struct devlink_health_config *cfg;
-	unsigned int seq;
-	bool bare;
-
-	do {
-		seq = read_seqcount_latch(&reporter->cfg_latch);
-		cfg = &reporter->cfg[seq & 1];
-		bare = !cfg->auto_recover &&
-		       (!cfg->auto_dump || READ_ONCE(reporter->dump_fmsg));
-	} while (read_seqcount_latch_retry(&reporter->cfg_latch, seq));
-	return bare;
-}
-
-/*
- * Tell listeners about @reporter's new state. Whether anybody listens is
- * asked here, inline and without the out-of-line devlink_net() that
- * devlink_nl_notify_need() calls: on a report without listeners, the
- * common case, the calls to ask it would cost as much as the rest of a
- * bare report. Always inline for the same reason: the compiler would
- * otherwise keep one out-of-line copy for its callers.
- */
-static __always_inline void
-devlink_health_notify(struct devlink_health_reporter *reporter)
-{
-	if (genl_has_listeners(&devlink_nl_family,
-			       read_pnet(&reporter->devlink->_net),
-			       DEVLINK_MCGRP_CONFIG))
+	if (devlink_nl_notify_need(reporter->devlink))
 		devlink_health_notify_send(reporter);
-}
-
-/*
- * Recoveries so far, with acquire order: when it is not zero, the
- * last_recovery_ts read after it is the one of a counted recovery.
- */
-static u64 devlink_health_recoveries(const struct devlink_health_reporter *reporter)
-{
-	return atomic64_read_acquire(&reporter->recoveries);
 }
 
 /*
@@ -406,20 +278,20 @@ devlink_health_log(struct devlink_health_reporter *reporter,
  * the recovery, if any, runs later in the deferred work.
  */
 static const char *
-devlink_health_outcome(enum devlink_health_gate_verdict verdict, bool nowait)
+devlink_health_outcome(enum devlink_health_decision decision, bool nowait)
 {
-	switch (verdict) {
-	case DEVLINK_HEALTH_GATE_RECOVER:
+	switch (decision) {
+	case DEVLINK_HEALTH_DECISION_RECOVER:
 		return nowait ? "recovery queued" : "recovering";
-	case DEVLINK_HEALTH_GATE_MANUAL:
+	case DEVLINK_HEALTH_DECISION_MANUAL:
 		return "auto-recover off";
-	case DEVLINK_HEALTH_GATE_GRACE:
+	case DEVLINK_HEALTH_DECISION_GRACE:
 		return "recovery refused (grace period)";
-	case DEVLINK_HEALTH_GATE_COALESCED:
+	case DEVLINK_HEALTH_DECISION_COALESCED:
 		if (nowait)
 			return "recovery already queued";
 		fallthrough;
-	case DEVLINK_HEALTH_GATE_UNRECOVERED:
+	case DEVLINK_HEALTH_DECISION_UNRECOVERED:
 	default:
 		return "recovery refused (previous error not recovered)";
 	}
@@ -552,16 +424,17 @@ static void devlink_health_quiesce(struct devlink_health_reporter *reporter)
 
 	/*
 	 * cancel_work() does not wait for a running work item, so it may be
-	 * called under the state lock, which makes the cancel and the reset
-	 * of what the cancelled run had to do one step for a nowait report.
+	 * called under the reporter's lock, which makes the cancel and the
+	 * reset of what the cancelled run had to do one step for a nowait
+	 * report.
 	 */
-	raw_spin_lock_irqsave(&reporter->state_lock, flags);
+	raw_spin_lock_irqsave(&reporter->lock, flags);
 	cancelled = cancel_work(&reporter->deferred_work);
 	if (cancelled) {
 		reporter->deferred = 0;
-		WRITE_ONCE(reporter->recover_inflight, false);
+		reporter->recover_inflight = false;
 	}
-	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
+	raw_spin_unlock_irqrestore(&reporter->lock, flags);
 	/* never the last reference: the caller's reporter is still created */
 	if (cancelled)
 		devlink_health_reporter_put(reporter);
@@ -674,7 +547,6 @@ static void devlink_health_reporter_free(struct devlink_health_reporter *reporte
 {
 	if (reporter->dump_fmsg)
 		devlink_fmsg_free(reporter->dump_fmsg);
-	mutex_destroy(&reporter->dump_lock);
 	devlink_put(reporter->devlink);
 	kfree(reporter);
 }
@@ -756,15 +628,12 @@ devlink_health_reporter_new(struct devlink *devlink, struct devlink_port *port,
 	reporter->devlink_port = port;
 	refcount_set(&reporter->refcount, 1);
 	INIT_WORK(&reporter->deferred_work, devlink_health_deferred_work);
-	raw_spin_lock_init(&reporter->state_lock);
-	atomic64_set(&reporter->errors_state, 0);	/* healthy, no report */
-	atomic64_set(&reporter->recoveries, 0);
-	seqcount_latch_init(&reporter->cfg_latch);
-	devlink_health_cfg_write(reporter, &cfg);
+	raw_spin_lock_init(&reporter->lock);
+	/* not listed yet: nobody else sees the reporter */
+	reporter->health_state = DEVLINK_HEALTH_REPORTER_STATE_HEALTHY;
+	reporter->cfg = cfg;
 	ratelimit_state_init(&reporter->log_rs, DEVLINK_HEALTH_LOG_INTERVAL,
 			     DEVLINK_HEALTH_LOG_BURST);
-	mutex_init(&reporter->dump_lock);
-	seqcount_mutex_init(&reporter->dump_seq, &reporter->dump_lock);
 
 	/* appending keeps the list sorted by id, the GET dump resume key */
 	list_add_tail(&reporter->list,
@@ -935,35 +804,26 @@ EXPORT_SYMBOL_GPL(devlink_health_reporter_destroy);
  * @reporter: the reporter
  * @snap: filled with the state, counters, policy and dump times
  *
- * The state and error count are from one moment, and so are the three
- * dump fields; the policy is whole. The recovery count is read after the
- * state, and a recovery is counted before it heals the reporter, so a
- * healthy state never shows without the recovery that healed it. Takes no
- * lock: GET lists thousands of reporters with it.
+ * All from one moment: copied under @reporter's lock, so a healthy state
+ * never shows without the recovery that healed it, nor a stored dump
+ * without its times.
  *
- * Context: process context (the dump fields' seqcount is tied to a mutex,
- * which a reader may take on PREEMPT_RT).
+ * Context: any but NMI; takes @reporter's lock.
  */
 void devlink_health_reporter_snapshot(struct devlink_health_reporter *reporter,
 				      struct devlink_health_reporter_snapshot *snap)
 {
-	unsigned int seq;
-	s64 word;
+	unsigned long flags;
 
-	might_sleep();	/* see the context rule above */
-	/* acquire: the recovery count read below is not older than it */
-	word = atomic64_read_acquire(&reporter->errors_state);
-	snap->state = devlink_health_word_state(word);
-	snap->error_count = devlink_health_word_errors(word);
-	snap->recovery_count = devlink_health_recoveries(reporter);
-	devlink_health_cfg_read(reporter, &snap->cfg);
-
-	do {
-		seq = read_seqcount_begin(&reporter->dump_seq);
-		snap->dump_stored = !!READ_ONCE(reporter->dump_fmsg);
-		snap->dump_ts = reporter->dump_ts;
-		snap->dump_real_ts = reporter->dump_real_ts;
-	} while (read_seqcount_retry(&reporter->dump_seq, seq));
+	raw_spin_lock_irqsave(&reporter->lock, flags);
+	snap->state = reporter->health_state;
+	snap->error_count = reporter->error_count;
+	snap->recovery_count = reporter->recovery_count;
+	snap->cfg = reporter->cfg;
+	snap->dump_stored = !!reporter->dump_fmsg;
+	snap->dump_ts = reporter->dump_ts;
+	snap->dump_real_ts = reporter->dump_real_ts;
+	raw_spin_unlock_irqrestore(&reporter->lock, flags);
 }
 EXPORT_SYMBOL_IF_KUNIT(devlink_health_reporter_snapshot);
 
@@ -972,12 +832,16 @@ EXPORT_SYMBOL_IF_KUNIT(devlink_health_reporter_snapshot);
  * @reporter: the reporter
  * @cfg: filled with the current policy
  *
- * Context: any; takes no lock and never waits.
+ * Context: any but NMI; takes @reporter's lock.
  */
 void devlink_health_config_get(struct devlink_health_reporter *reporter,
 			       struct devlink_health_config *cfg)
 {
-	devlink_health_cfg_read(reporter, cfg);
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&reporter->lock, flags);
+	*cfg = reporter->cfg;
+	raw_spin_unlock_irqrestore(&reporter->lock, flags);
 }
 EXPORT_SYMBOL_IF_KUNIT(devlink_health_config_get);
 
@@ -987,15 +851,20 @@ EXPORT_SYMBOL_IF_KUNIT(devlink_health_config_get);
  * @cfg: new policy, usually devlink_health_config_get() then modified
  *
  * Writers are serialized by the instance lock, so a get, modify, set
- * sequence under it loses no concurrent update; the latch makes the whole
- * new policy visible at once to every reader, reports included.
+ * sequence under it loses no concurrent update; @reporter's lock makes
+ * the whole new policy visible at once to every reader, reports included.
  *
- * Context: instance lock held; takes no other lock.
+ * Context: instance lock held; takes @reporter's lock.
  */
 void devlink_health_config_set(struct devlink_health_reporter *reporter,
 			       const struct devlink_health_config *cfg)
 {
-	devlink_health_cfg_write(reporter, cfg);
+	unsigned long flags;
+
+	devl_assert_locked(reporter->devlink);
+	raw_spin_lock_irqsave(&reporter->lock, flags);
+	reporter->cfg = *cfg;
+	raw_spin_unlock_irqrestore(&reporter->lock, flags);
 }
 EXPORT_SYMBOL_IF_KUNIT(devlink_health_config_set);
 
@@ -1042,21 +911,21 @@ void devlink_health_fmsg_check(struct devlink_health_reporter *reporter,
  * series is the one left for analysis. The dump callback runs on a fresh
  * fmsg that is only published once complete and valid.
  *
- * Context: process context, instance lock and @reporter's dump_lock held.
+ * Context: process context, instance lock held; takes @reporter's lock.
  * Return: 0 if a dump is stored on return, -EOPNOTSUPP without a dump
  * callback, -ENOMEM, or the error of the callback or of the fmsg.
  */
 int devlink_health_dump_ensure(struct devlink_health_reporter *reporter,
 			       void *priv_ctx, struct netlink_ext_ack *extack)
 {
-	unsigned long ts;
+	unsigned long flags, ts;
 	struct devlink_fmsg *fmsg;
 	u64 real_ts;
 	int err;
 
 	devl_assert_locked(reporter->devlink);
-	lockdep_assert_held(&reporter->dump_lock);
 
+	/* written under the instance lock: no need for @reporter's lock */
 	if (reporter->dump_fmsg)
 		return 0;
 	if (!reporter->ops->dump)
@@ -1081,11 +950,11 @@ int devlink_health_dump_ensure(struct devlink_health_reporter *reporter,
 
 	ts = devlink_health_now();
 	real_ts = ktime_get_real_ns();
-	write_seqcount_begin(&reporter->dump_seq);
-	WRITE_ONCE(reporter->dump_fmsg, fmsg);
+	raw_spin_lock_irqsave(&reporter->lock, flags);
+	reporter->dump_fmsg = fmsg;
 	reporter->dump_ts = ts;
 	reporter->dump_real_ts = real_ts;
-	write_seqcount_end(&reporter->dump_seq);
+	raw_spin_unlock_irqrestore(&reporter->lock, flags);
 	reporter->dump_gen++;
 	return 0;
 
@@ -1102,54 +971,60 @@ free_fmsg:
  * DUMP_GET read in progress fail with -EAGAIN instead of reading freed
  * memory or mixing two dumps.
  *
- * Context: process context, instance lock held; takes @reporter's
- * dump_lock.
+ * Context: process context, instance lock held; takes @reporter's lock.
  */
 void devlink_health_dump_clear(struct devlink_health_reporter *reporter)
 {
 	struct devlink_fmsg *fmsg;
+	unsigned long flags;
 
 	devl_assert_locked(reporter->devlink);
 
-	mutex_lock(&reporter->dump_lock);
+	raw_spin_lock_irqsave(&reporter->lock, flags);
 	fmsg = reporter->dump_fmsg;
-	write_seqcount_begin(&reporter->dump_seq);
-	WRITE_ONCE(reporter->dump_fmsg, NULL);
-	write_seqcount_end(&reporter->dump_seq);
-	if (fmsg)
-		reporter->dump_gen++;
-	mutex_unlock(&reporter->dump_lock);
+	reporter->dump_fmsg = NULL;
+	raw_spin_unlock_irqrestore(&reporter->lock, flags);
 
-	if (fmsg)
+	if (fmsg) {
+		reporter->dump_gen++;
 		devlink_fmsg_free(fmsg);
+	}
 }
 EXPORT_SYMBOL_IF_KUNIT(devlink_health_dump_clear);
+
+/* What the recovery decision depends on, as @reporter is now. */
+static void
+devlink_health_recover_input_get(const struct devlink_health_reporter *reporter,
+				 struct devlink_health_recover_input *in)
+{
+	lockdep_assert_held(&reporter->lock);
+
+	in->prev_state = reporter->health_state;
+	in->auto_recover = reporter->cfg.auto_recover;
+	in->recover_inflight = reporter->recover_inflight;
+	in->recovery_count = reporter->recovery_count;
+	in->last_recovery_ts = reporter->last_recovery_ts;
+	in->graceful_period = reporter->cfg.graceful_period;
+	in->burst_period = reporter->cfg.burst_period;
+}
 
 /*
  * Count a recovery. Outside a burst window it opens one, or starts the
  * grace period when there is no burst period; inside a window it belongs
  * to the burst, whose window and following grace period keep counting
- * from the recovery that opened it. Lock-free: the time moves by cmpxchg,
- * so of two recoveries counted at once one opens the window and the
- * other finds itself inside it, as if they had come one after the other.
- * The count follows the time with release order (see @recoveries).
+ * from the recovery that opened it.
  */
 static void devlink_health_count_recovery(struct devlink_health_reporter *reporter)
 {
 	unsigned long now = devlink_health_now();
-	struct devlink_health_config cfg;
-	unsigned long last;
 
-	last = READ_ONCE(reporter->last_recovery_ts);
-	/* already at @now: nothing to move, and no atomic to pay */
-	if (last != now) {
-		devlink_health_cfg_read(reporter, &cfg);
-		while (!devlink_health_in_burst(devlink_health_recoveries(reporter),
-						last, cfg.burst_period, now) &&
-		       !try_cmpxchg(&reporter->last_recovery_ts, &last, now))
-			;
-	}
-	atomic64_inc_return_release(&reporter->recoveries);
+	lockdep_assert_held(&reporter->lock);
+
+	if (!devlink_health_in_burst(reporter->recovery_count,
+				     reporter->last_recovery_ts,
+				     reporter->cfg.burst_period, now))
+		reporter->last_recovery_ts = now;
+	reporter->recovery_count++;
 }
 
 /**
@@ -1161,86 +1036,62 @@ static void devlink_health_count_recovery(struct devlink_health_reporter *report
  * period like an automatic recovery does. The health state is left
  * alone; use devlink_health_reporter_state_update() for it.
  *
- * Context: any; takes no lock.
+ * Context: any but NMI; takes @reporter's lock.
  */
 void
 devlink_health_reporter_recovery_done(struct devlink_health_reporter *reporter)
 {
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&reporter->lock, flags);
 	devlink_health_count_recovery(reporter);
+	raw_spin_unlock_irqrestore(&reporter->lock, flags);
 }
 EXPORT_SYMBOL_GPL(devlink_health_reporter_recovery_done);
-
-static enum devlink_health_reporter_state
-devlink_health_state_get(struct devlink_health_reporter *reporter)
-{
-	return devlink_health_word_state(atomic64_read(&reporter->errors_state));
-}
 
 static void devlink_health_defer(struct devlink_health_reporter *reporter,
 				 unsigned int todo);
 
 /*
- * Errors were reported while a recovery ran, and the reporter stays in
- * error: recover once more, through the deferred work, if the policy
- * allows an automatic recovery now, as for an error that finds the
- * reporter healthy. Otherwise the reporter stays in error for the user to
- * see, and the refusal is traced.
+ * A recovery that started when @errors errors were counted succeeded:
+ * count it, then heal the reporter if no error was reported since. Such
+ * an error may have come after the device was reset, and nothing else
+ * would recover it: the reporter stays in error and recovers once more,
+ * through the deferred work, if the policy allows an automatic recovery
+ * now, as for an error that finds the reporter healthy. Otherwise it
+ * stays in error for the user to see, and a refusal by the grace period
+ * is traced.
  */
-static void devlink_health_recover_again(struct devlink_health_reporter *reporter)
+static void devlink_health_recovered(struct devlink_health_reporter *reporter,
+				     u64 errors)
 {
-	struct devlink_health_config cfg;
-	struct devlink_health_gate gate;
+	struct devlink_health_recover_input in;
+	enum devlink_health_decision decision;
 	unsigned long flags, now;
 
-	devlink_health_cfg_read(reporter, &cfg);
-	gate = (struct devlink_health_gate) {
-		.prev_state = DEVLINK_HEALTH_REPORTER_STATE_HEALTHY,
-		.auto_recover = cfg.auto_recover,
-		.recovery_count = devlink_health_recoveries(reporter),
-		.last_recovery_ts = READ_ONCE(reporter->last_recovery_ts),
-		.graceful_period = cfg.graceful_period,
-		.burst_period = cfg.burst_period,
-	};
+	raw_spin_lock_irqsave(&reporter->lock, flags);
+	devlink_health_count_recovery(reporter);
+	if (reporter->error_count == errors) {
+		reporter->health_state = DEVLINK_HEALTH_REPORTER_STATE_HEALTHY;
+		raw_spin_unlock_irqrestore(&reporter->lock, flags);
+		return;
+	}
+	devlink_health_recover_input_get(reporter, &in);
+	/* decided as for an error that finds the reporter healthy */
+	in.prev_state = DEVLINK_HEALTH_REPORTER_STATE_HEALTHY;
 	now = devlink_health_now();
-
-	switch (devlink_health_recover_gate(&gate, now)) {
-	case DEVLINK_HEALTH_GATE_RECOVER:
-		raw_spin_lock_irqsave(&reporter->state_lock, flags);
-		WRITE_ONCE(reporter->recover_inflight, true);
+	decision = devlink_health_recover_decide(&in, now);
+	if (decision == DEVLINK_HEALTH_DECISION_RECOVER) {
+		reporter->recover_inflight = true;
 		devlink_health_defer(reporter, DEVLINK_HEALTH_DEFER_RECOVER);
-		raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
-		break;
-	case DEVLINK_HEALTH_GATE_GRACE:
+	}
+	raw_spin_unlock_irqrestore(&reporter->lock, flags);
+
+	if (decision == DEVLINK_HEALTH_DECISION_GRACE)
 		trace_devlink_health_recover_aborted(reporter->devlink,
 						     reporter->ops->name,
 						     DEVLINK_HEALTH_REPORTER_STATE_ERROR,
-						     now - gate.last_recovery_ts);
-		break;
-	default:	/* auto-recover off */
-		break;
-	}
-}
-
-/*
- * A recovery that started when the state word was @word succeeded: count
- * it, then heal, in that order (a report or a reader that finds the
- * reporter healthy finds the recovery counted). Heal only if no error was
- * reported since @word: such an error may have come after the device was
- * reset, and nothing else would recover it.
- */
-static void devlink_health_recovered(struct devlink_health_reporter *reporter,
-				     s64 word)
-{
-	s64 cur = word;
-
-	devlink_health_count_recovery(reporter);
-	if (atomic64_try_cmpxchg(&reporter->errors_state, &cur,
-				 word & ~DEVLINK_HEALTH_WORD_ERROR))
-		return;
-	/* a state update, not a report, moved the word: it stands */
-	if (devlink_health_word_errors(cur) == devlink_health_word_errors(word))
-		return;
-	devlink_health_recover_again(reporter);
+						     now - in.last_recovery_ts);
 }
 
 /**
@@ -1262,15 +1113,19 @@ static void devlink_health_recovered(struct devlink_health_reporter *reporter,
 int devlink_health_recover(struct devlink_health_reporter *reporter,
 			   void *priv_ctx, struct netlink_ext_ack *extack)
 {
-	s64 word;
+	enum devlink_health_reporter_state state;
+	unsigned long flags;
+	u64 errors;
 	int err;
 
 	devl_assert_locked(reporter->devlink);
 
 	/* the errors counted here are the ones this recovery answers */
-	word = atomic64_read(&reporter->errors_state);
-	if (devlink_health_word_state(word) ==
-	    DEVLINK_HEALTH_REPORTER_STATE_HEALTHY)
+	raw_spin_lock_irqsave(&reporter->lock, flags);
+	state = reporter->health_state;
+	errors = reporter->error_count;
+	raw_spin_unlock_irqrestore(&reporter->lock, flags);
+	if (state == DEVLINK_HEALTH_REPORTER_STATE_HEALTHY)
 		return 0;
 	if (!reporter->ops->recover) {
 		NL_SET_ERR_MSG(extack, "Reporter has no recover operation");
@@ -1288,7 +1143,7 @@ int devlink_health_recover(struct devlink_health_reporter *reporter,
 		return err;
 	}
 
-	devlink_health_recovered(reporter, word);
+	devlink_health_recovered(reporter, errors);
 	devlink_health_notify(reporter);
 	return 0;
 }
@@ -1296,52 +1151,44 @@ EXPORT_SYMBOL_IF_KUNIT(devlink_health_recover);
 
 /**
  * struct devlink_health_report_ctx - what the first step of a report decided
- * @gate: the inputs of the recovery decision, copied from the reporter
+ * @in: the inputs of the recovery decision, copied from the reporter
  * @now: when the decision was made, in jiffies
- * @verdict: the decision
- * @want_dump: auto-dump is on and no dump is stored; a hint only, checked
- *	again under the dump lock, that saves taking the instance lock
+ * @decision: the decision
+ * @want_dump: auto-dump is on and no dump was stored; checked again under
+ *	the instance lock, but saves taking it when false
  */
 struct devlink_health_report_ctx {
-	struct devlink_health_gate gate;
+	struct devlink_health_recover_input in;
 	unsigned long now;
-	enum devlink_health_gate_verdict verdict;
+	enum devlink_health_decision decision;
 	bool want_dump;
 };
 
 /*
- * First step of every report, synchronous or not, under the policy @cfg
- * the caller read (whole, through the latch) just before: count the error
- * and enter the error state in one atomic operation, then decide about
- * recovery. No lock: the atomic operation is fully ordered, so the
- * recovery count and time read after it are at least those of the
- * recovery that healed the state it found; the time is read last, so it
- * is not before the last recovery. A SET racing with the report comes
- * after it; a recovery_done() racing with it, just before the decision.
+ * First step of every report, synchronous or not: count the error, enter
+ * the error state and decide about recovery, all in one section under
+ * @reporter's lock, so the decision is made on the state the report found,
+ * and a recovery being counted or a SET comes wholly before or after it.
  */
 static void devlink_health_enter_error(struct devlink_health_reporter *reporter,
-				       const struct devlink_health_config *cfg,
 				       struct devlink_health_report_ctx *rc)
 {
-	struct devlink_health_gate *gate = &rc->gate;
+	lockdep_assert_held(&reporter->lock);
 
-	gate->prev_state = devlink_health_word_report(reporter);
-	gate->auto_recover = cfg->auto_recover;
-	gate->recover_inflight = READ_ONCE(reporter->recover_inflight);
-	gate->recovery_count = devlink_health_recoveries(reporter);
-	gate->last_recovery_ts = READ_ONCE(reporter->last_recovery_ts);
-	gate->graceful_period = cfg->graceful_period;
-	gate->burst_period = cfg->burst_period;
-	rc->want_dump = cfg->auto_dump && !READ_ONCE(reporter->dump_fmsg);
+	devlink_health_recover_input_get(reporter, &rc->in);
+	rc->want_dump = reporter->cfg.auto_dump && !reporter->dump_fmsg;
 	rc->now = devlink_health_now();
-	rc->verdict = devlink_health_recover_gate(gate, rc->now);
+	rc->decision = devlink_health_recover_decide(&rc->in, rc->now);
+
+	reporter->health_state = DEVLINK_HEALTH_REPORTER_STATE_ERROR;
+	reporter->error_count++;
 }
 
 /* Does the report go on to the dump and recovery, or is it cancelled? */
-static bool devlink_health_report_goes_on(const struct devlink_health_report_ctx *rc)
+static bool devlink_health_report_proceeds(const struct devlink_health_report_ctx *rc)
 {
-	return rc->verdict == DEVLINK_HEALTH_GATE_RECOVER ||
-	       rc->verdict == DEVLINK_HEALTH_GATE_MANUAL;
+	return rc->decision == DEVLINK_HEALTH_DECISION_RECOVER ||
+	       rc->decision == DEVLINK_HEALTH_DECISION_MANUAL;
 }
 
 /* Trace a refused automatic recovery. Return: -ECANCELED. */
@@ -1351,59 +1198,8 @@ static int devlink_health_report_cancel(struct devlink_health_reporter *reporter
 	trace_devlink_health_recover_aborted(reporter->devlink,
 					     reporter->ops->name,
 					     DEVLINK_HEALTH_REPORTER_STATE_ERROR,
-					     rc->now - rc->gate.last_recovery_ts);
+					     rc->now - rc->in.last_recovery_ts);
 	return -ECANCELED;
-}
-
-/* Dump errors are not the reporter's error: the report goes on. */
-static void devlink_health_auto_dump(struct devlink_health_reporter *reporter,
-				     void *priv_ctx)
-{
-	devl_assert_locked(reporter->devlink);
-	mutex_lock(&reporter->dump_lock);
-	devlink_health_dump_ensure(reporter, priv_ctx, NULL);
-	mutex_unlock(&reporter->dump_lock);
-}
-
-/*
- * The rest of devlink_health_report() when there is something to decide.
- * Out of line on purpose: the context it needs on the stack would be
- * cleared on every report by the compiler's automatic variable
- * initialization (CONFIG_INIT_STACK_ALL_ZERO), bare ones included.
- */
-static noinline int
-devlink_health_report_decide(struct devlink_health_reporter *reporter,
-			     const char *msg, void *priv_ctx)
-{
-	struct devlink *devlink = reporter->devlink;
-	struct devlink_health_report_ctx rc;
-	struct devlink_health_config cfg;
-	int err = 0;
-
-	devlink_health_cfg_read(reporter, &cfg);
-	devlink_health_enter_error(reporter, &cfg, &rc);
-	devlink_health_log_report(reporter, msg,
-				  devlink_health_outcome(rc.verdict, false));
-	devlink_health_notify(reporter);
-
-	if (!devlink_health_report_goes_on(&rc))
-		return devlink_health_report_cancel(reporter, &rc);
-	/* no instance lock when there is nothing to do under it */
-	if (!rc.want_dump && rc.verdict != DEVLINK_HEALTH_GATE_RECOVER)
-		return 0;
-
-	if (!devlink_health_lock_open(reporter)) {
-		if (rc.verdict != DEVLINK_HEALTH_GATE_RECOVER)
-			return 0;
-		devlink_health_log(reporter, "recovery refused (reporter closed)");
-		return devlink_health_report_cancel(reporter, &rc);
-	}
-	if (rc.want_dump)
-		devlink_health_auto_dump(reporter, priv_ctx);
-	if (rc.verdict == DEVLINK_HEALTH_GATE_RECOVER)
-		err = devlink_health_recover(reporter, priv_ctx, NULL);
-	devl_unlock(devlink);
-	return err;
 }
 
 /**
@@ -1420,9 +1216,8 @@ devlink_health_report_decide(struct devlink_health_reporter *reporter,
  * about it, and a failed recovery are logged, a few lines per reporter
  * every few seconds at most. A report made while a recovery queued
  * by devlink_health_report_nowait() is pending finds the previous error
- * not recovered. Counting, the state change and the decision take no
- * lock; with auto-recover off and no dump to take, that is all a report
- * does besides the notification.
+ * not recovered. With auto-recover off and no dump to take, the report
+ * does not take the instance lock.
  *
  * Use it from process context without the instance lock, when the outcome
  * of the recovery matters to the caller or the callbacks need @priv_ctx;
@@ -1441,19 +1236,41 @@ devlink_health_report_decide(struct devlink_health_reporter *reporter,
 int devlink_health_report(struct devlink_health_reporter *reporter,
 			  const char *msg, void *priv_ctx)
 {
+	struct devlink *devlink = reporter->devlink;
+	struct devlink_health_report_ctx rc;
+	unsigned long flags;
+	int err = 0;
+
 	might_sleep();
 	WARN_ON(!msg);
-	trace_devlink_health_report(reporter->devlink, reporter->ops->name,
-				    msg);
-	if (!devlink_health_report_is_bare(reporter))
-		return devlink_health_report_decide(reporter, msg, priv_ctx);
+	trace_devlink_health_report(devlink, reporter->ops->name, msg);
 
-	devlink_health_word_report(reporter);
+	raw_spin_lock_irqsave(&reporter->lock, flags);
+	devlink_health_enter_error(reporter, &rc);
+	raw_spin_unlock_irqrestore(&reporter->lock, flags);
 	devlink_health_log_report(reporter, msg,
-				  devlink_health_outcome(DEVLINK_HEALTH_GATE_MANUAL,
-							 false));
+				  devlink_health_outcome(rc.decision, false));
 	devlink_health_notify(reporter);
-	return 0;
+
+	if (!devlink_health_report_proceeds(&rc))
+		return devlink_health_report_cancel(reporter, &rc);
+	/* no instance lock when there is nothing to do under it */
+	if (!rc.want_dump && rc.decision != DEVLINK_HEALTH_DECISION_RECOVER)
+		return 0;
+
+	if (!devlink_health_lock_open(reporter)) {
+		if (rc.decision != DEVLINK_HEALTH_DECISION_RECOVER)
+			return 0;
+		devlink_health_log(reporter, "recovery refused (reporter closed)");
+		return devlink_health_report_cancel(reporter, &rc);
+	}
+	/* dump errors are not the reporter's error: the report goes on */
+	if (rc.want_dump)
+		devlink_health_dump_ensure(reporter, priv_ctx, NULL);
+	if (rc.decision == DEVLINK_HEALTH_DECISION_RECOVER)
+		err = devlink_health_recover(reporter, priv_ctx, NULL);
+	devl_unlock(devlink);
+	return err;
 }
 EXPORT_SYMBOL_GPL(devlink_health_report);
 
@@ -1465,7 +1282,7 @@ EXPORT_SYMBOL_GPL(devlink_health_report);
 static void devlink_health_defer(struct devlink_health_reporter *reporter,
 				 unsigned int todo)
 {
-	lockdep_assert_held(&reporter->state_lock);
+	lockdep_assert_held(&reporter->lock);
 
 	if (!reporter->deferred) {
 		/* a run clears @deferred as it starts: none is pending */
@@ -1478,21 +1295,19 @@ static void devlink_health_defer(struct devlink_health_reporter *reporter,
 /**
  * devlink_health_report_nowait() - report an error from any context
  * @reporter: the reporter
- * @msg: human readable description, for the trace point; the reporter
- *	keeps a copy, truncated to DEVLINK_HEALTH_MSG_LEN - 1 characters
+ * @msg: human readable description, for the trace point and the log line
  *
  * Does at once what needs no sleeping: emits the devlink_health_report
  * trace event, counts the error, moves the reporter to the error state,
- * copies @msg, decides about recovery with the same rules as
- * devlink_health_report() and logs the error as it does. The
- * notification, the automatic dump and the automatic recovery run later
- * in a work item of the core, in process
- * context with the instance lock held, as in a synchronous report; the
- * dump and recover callbacks get a NULL priv_ctx, as for a request from
- * user space. Reports made while an automatic recovery decided here is
- * queued or running coalesce into it: K reports make an error count of K
- * and one recovery. The outcome of the recovery shows in the reporter's
- * state and counters, in a notification and in the
+ * decides about recovery with the same rules as devlink_health_report()
+ * and logs the error as it does. The notification, the automatic dump
+ * and the automatic recovery run later in a work item of the core, in
+ * process context with the instance lock held, as in a synchronous
+ * report; the dump and recover callbacks get a NULL priv_ctx, as for a
+ * request from user space. Reports made while an automatic recovery
+ * decided here is queued or running coalesce into it: K reports make an
+ * error count of K and one recovery. The outcome of the recovery shows
+ * in the reporter's state and counters, in a notification and in the
  * devlink_health_recover_result trace event.
  *
  * Use it where devlink_health_report() must not be called: in hard or soft
@@ -1501,7 +1316,8 @@ static void devlink_health_defer(struct devlink_health_reporter *reporter,
  * and queues no recovery.
  *
  * Context: any but NMI. Never sleeps, allocates nothing and takes no lock
- * but @reporter's state_lock; the instance lock may be held.
+ * but @reporter's own raw spinlock, with IRQs disabled; the instance lock
+ * may be held.
  * Return: 0 when the error is recorded and the automatic recovery, if
  * auto-recover is on, is queued or already under way; -ECANCELED when the
  * automatic recovery was refused because the previous error was not
@@ -1512,44 +1328,33 @@ int devlink_health_report_nowait(struct devlink_health_reporter *reporter,
 {
 	unsigned int todo = DEVLINK_HEALTH_DEFER_NOTIFY;
 	struct devlink_health_report_ctx rc;
-	struct devlink_health_config cfg;
-	bool cancelled, closed;
+	bool recover, closed;
 	unsigned long flags;
 
 	WARN_ON_ONCE(!msg);
 	trace_devlink_health_report(reporter->devlink, reporter->ops->name,
 				    msg);
 
-	/* the latch needs no lock: read it before the IRQ-off section */
-	devlink_health_cfg_read(reporter, &cfg);
-	raw_spin_lock_irqsave(&reporter->state_lock, flags);
-	devlink_health_enter_error(reporter, &cfg, &rc);
-	/*
-	 * Only here: the caller of a deferred report is gone when its work
-	 * runs, so this copy is what is left of it. A synchronous report
-	 * hands @msg to the trace point and keeps no copy, and so takes no
-	 * lock for it.
-	 */
-	strscpy(reporter->last_msg, msg ?: "");
+	raw_spin_lock_irqsave(&reporter->lock, flags);
+	devlink_health_enter_error(reporter, &rc);
+	recover = rc.decision == DEVLINK_HEALTH_DECISION_RECOVER;
 	/* a closed reporter runs no op: the error is only counted */
 	closed = devlink_health_is_closed(reporter);
-	if (!closed && rc.want_dump && devlink_health_report_goes_on(&rc))
+	if (!closed && rc.want_dump && devlink_health_report_proceeds(&rc))
 		todo |= DEVLINK_HEALTH_DEFER_DUMP;
-	if (!closed && rc.verdict == DEVLINK_HEALTH_GATE_RECOVER) {
+	if (!closed && recover) {
 		todo |= DEVLINK_HEALTH_DEFER_RECOVER;
-		WRITE_ONCE(reporter->recover_inflight, true);
+		reporter->recover_inflight = true;
 	}
 	devlink_health_defer(reporter, todo);
-	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
+	raw_spin_unlock_irqrestore(&reporter->lock, flags);
 	devlink_health_log_report(reporter, msg,
-				  closed && rc.verdict == DEVLINK_HEALTH_GATE_RECOVER ?
+				  closed && recover ?
 				  "recovery refused (reporter closed)" :
-				  devlink_health_outcome(rc.verdict, true));
+				  devlink_health_outcome(rc.decision, true));
 
-	cancelled = rc.verdict == DEVLINK_HEALTH_GATE_UNRECOVERED ||
-		    rc.verdict == DEVLINK_HEALTH_GATE_GRACE ||
-		    (closed && rc.verdict == DEVLINK_HEALTH_GATE_RECOVER);
-	if (cancelled)
+	if (rc.decision == DEVLINK_HEALTH_DECISION_UNRECOVERED ||
+	    rc.decision == DEVLINK_HEALTH_DECISION_GRACE || (closed && recover))
 		return devlink_health_report_cancel(reporter, &rc);
 	return 0;
 }
@@ -1566,7 +1371,7 @@ static void devlink_health_deferred_run(struct devlink_health_reporter *reporter
 
 	devl_assert_locked(reporter->devlink);
 
-	raw_spin_lock_irqsave(&reporter->state_lock, flags);
+	raw_spin_lock_irqsave(&reporter->lock, flags);
 	todo = reporter->deferred;
 	reporter->deferred = 0;
 	/*
@@ -1576,25 +1381,26 @@ static void devlink_health_deferred_run(struct devlink_health_reporter *reporter
 	if (devlink_health_is_closed(reporter)) {
 		todo &= list_empty(&reporter->list) ? 0 :
 			DEVLINK_HEALTH_DEFER_NOTIFY;
-		WRITE_ONCE(reporter->recover_inflight, false);
+		reporter->recover_inflight = false;
 	}
-	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
+	raw_spin_unlock_irqrestore(&reporter->lock, flags);
 
 	if (todo & DEVLINK_HEALTH_DEFER_NOTIFY)
 		devlink_health_notify(reporter);
+	/* dump errors are not the reporter's error: the recovery goes on */
 	if (todo & DEVLINK_HEALTH_DEFER_DUMP)
-		devlink_health_auto_dump(reporter, NULL);
+		devlink_health_dump_ensure(reporter, NULL, NULL);
 	if (todo & DEVLINK_HEALTH_DEFER_RECOVER) {
 		/* the outcome shows in the state, the counters and the trace */
 		devlink_health_recover(reporter, NULL, NULL);
-		raw_spin_lock_irqsave(&reporter->state_lock, flags);
+		raw_spin_lock_irqsave(&reporter->lock, flags);
 		/*
-		 * A report that found the reporter healthy again has queued
-		 * the next recovery meanwhile: that one is in flight now.
+		 * A recovery that found errors reported while it ran has
+		 * queued the next one meanwhile: that one is in flight now.
 		 */
 		if (!(reporter->deferred & DEVLINK_HEALTH_DEFER_RECOVER))
-			WRITE_ONCE(reporter->recover_inflight, false);
-		raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
+			reporter->recover_inflight = false;
+		raw_spin_unlock_irqrestore(&reporter->lock, flags);
 	}
 }
 
@@ -1633,20 +1439,16 @@ devlink_health_reporter_state_update(struct devlink_health_reporter *reporter,
 				     enum devlink_health_reporter_state state)
 {
 	enum devlink_health_reporter_state old;
+	unsigned long flags;
 
 	if (WARN_ON(state != DEVLINK_HEALTH_REPORTER_STATE_HEALTHY &&
 		    state != DEVLINK_HEALTH_REPORTER_STATE_ERROR))
 		return;
 
-	/*
-	 * Already there: a plain read decides, as it would have had it come
-	 * just before a racing change; drivers that call this after every
-	 * poll of their device pay no atomic for it.
-	 */
-	if (devlink_health_state_get(reporter) == state)
-		return;
-	/* one atomic change of bit 0: nothing else moves with it */
-	old = devlink_health_word_set_state(reporter, state);
+	raw_spin_lock_irqsave(&reporter->lock, flags);
+	old = reporter->health_state;
+	reporter->health_state = state;
+	raw_spin_unlock_irqrestore(&reporter->lock, flags);
 	if (old == state)
 		return;
 

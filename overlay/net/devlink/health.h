@@ -8,7 +8,7 @@
  *   health_fmsg.c  formatted message (fmsg) engine: encoding, validation,
  *                  serialization into netlink with a resumable cursor
  *   health.c       reporter registry and state machine: create/destroy,
- *                  report, recovery gating, dump capture, driver API
+ *                  report, recovery decision, dump capture, driver API
  *   health_nl.c    generic netlink handlers and notifications
  *
  * Trace points live in include/trace/events/devlink.h and are created in
@@ -18,13 +18,10 @@
 #define _NET_DEVLINK_HEALTH_H
 
 #include <linux/align.h>
-#include <linux/atomic.h>
 #include <linux/jiffies.h>
 #include <linux/list.h>
-#include <linux/mutex.h>
 #include <linux/ratelimit.h>
 #include <linux/refcount.h>
-#include <linux/seqlock.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/types.h>
@@ -149,9 +146,8 @@ void devlink_fmsg_set_size_max(struct devlink_fmsg *fmsg, size_t size_max);
  * @auto_recover: run ops->recover from devlink_health_report()
  * @auto_dump: store a dump from devlink_health_report() if none is stored
  *
- * Kept as one struct so that SET replaces it as a whole: readers get a
- * copy through a latch (&devlink_health_reporter.cfg_latch) and never see
- * half of an update.
+ * Kept as one struct so that SET replaces it as a whole, under
+ * &devlink_health_reporter.lock.
  */
 struct devlink_health_config {
 	u64 graceful_period;
@@ -159,12 +155,6 @@ struct devlink_health_config {
 	bool auto_recover;
 	bool auto_dump;
 };
-
-/*
- * Size, NUL included, of the copy of a report's message that a reporter
- * keeps. The trace event of the report carries the message whole.
- */
-#define DEVLINK_HEALTH_MSG_LEN	128
 
 /*
  * Rate limit of a reporter's kernel log lines (errors reported, recoveries
@@ -211,64 +201,42 @@ enum devlink_health_defer {
  *	the reload ends. Written and read like @closed.
  * @deferred_work: does in process context, under the instance lock, what
  *	devlink_health_report_nowait() cannot: notify, dump and recover
- * @errors_state: the health state and the count of reports, in one word:
- *	bit 0 is the enum devlink_health_reporter_state (HEALTHY 0, ERROR 1),
- *	the bits above count the reports. One word, so that a report moves
- *	both with one atomic operation, which also tells it the state it
- *	found, and any reader sees both from the same moment. Changed by
- *	atomic operations only, with no lock: see the devlink_health_word_*()
- *	helpers in health.c.
- * @recoveries: successful recoveries so far. Atomic, no lock: a recovery
- *	of the core (instance lock held) and devlink_health_reporter_recovery_done()
- *	(any context) may count at the same time. Incremented with release
- *	order after @last_recovery_ts is set, so a reader that sees it
- *	non-zero with acquire order sees a valid @last_recovery_ts.
+ * @lock: protects @health_state, @error_count, @recovery_count,
+ *	@last_recovery_ts, @cfg, @deferred and @recover_inflight, and with
+ *	the instance lock the stored dump's pointer and times. Taken with
+ *	IRQs disabled because devlink_health_report_nowait() takes it in any
+ *	context but NMI; raw, because that includes hard IRQ context on
+ *	PREEMPT_RT, where a spinlock_t sleeps. Innermost lock: nothing sleeps
+ *	under it, and the only lock taken under it is the workqueue's (raw
+ *	too: queue_work(), cancel_work()).
+ * @health_state: enum devlink_health_reporter_state; under @lock
+ * @error_count: reports so far; under @lock
+ * @recovery_count: successful recoveries so far; under @lock
  * @last_recovery_ts: jiffies of the recovery that opened the current burst
  *	window, that is of the last successful recovery when the burst
- *	period is 0; meaningful only when @recoveries is not zero. Moved by
- *	cmpxchg only, so two recoveries counted at once decide about the
- *	window one after the other; read with READ_ONCE().
- * @cfg_latch: sequence counter of the latch that publishes @cfg: readers
- *	in any context (NMI-safe, they never wait for a writer) pick
- *	@cfg[seq & 1] and retry if @cfg_latch moved meanwhile, so they see a
- *	whole policy, never half of a SET. Writers are serialized by the
- *	instance lock (SET; create before the reporter is listed).
- * @cfg: the two copies of the recovery policy behind @cfg_latch; use
- *	devlink_health_config_get() and devlink_health_config_set()
- * @state_lock: protects @deferred, @recover_inflight and @last_msg. A
- *	raw spinlock taken
- *	with IRQs disabled, because devlink_health_report_nowait() takes it
- *	in any context, hard IRQ included, PREEMPT_RT included. Innermost
- *	lock: nothing sleeps under it and the only lock taken under it is
- *	the workqueue's, by queue_work(). devlink_health_report() and the
- *	recoveries of the core do not take it.
+ *	period is 0; meaningful only when @recovery_count is not zero. Under
+ *	@lock.
+ * @cfg: the recovery policy; under @lock. Written under the instance
+ *	lock too (create before the reporter is listed, SET), so that a
+ *	read, modify, write of it under the instance lock loses no update.
  * @deferred: enum devlink_health_defer flags of the work left for
- *	@deferred_work; under @state_lock. The report that makes it non-zero
+ *	@deferred_work; under @lock. The report that makes it non-zero
  *	queues @deferred_work with a reference; a run clears it as it starts,
  *	so reports made until then share that run.
  * @recover_inflight: an automatic recovery decided by
- *	devlink_health_report_nowait() is queued or running; written under
- *	@state_lock. A nowait report that finds the reporter in error
- *	meanwhile coalesces into that recovery; a synchronous report reads
- *	it with READ_ONCE(), only to name its cancellation.
- * @last_msg: message of the last devlink_health_report_nowait(),
- *	truncated; under @state_lock.
- *	A deferred report is handled after its caller is gone: this is what
- *	is left of it for a post-mortem look.
- * @dump_lock: protects the stored dump below. Taken under the instance
- *	lock when both are held, never under @state_lock.
- * @dump_seq: sequence counter of @dump_fmsg, @dump_ts and @dump_real_ts,
- *	written under @dump_lock: a reader that needs the three together
- *	(GET) reads them in a read_seqcount_begin() section, without the lock.
- * @dump_fmsg: the stored dump or NULL. Dereferenced under @dump_lock only;
- *	the pointer is written under @dump_lock in a @dump_seq write section,
- *	so "is a dump stored" can also be read, as a hint that the dump lock
- *	confirms, with READ_ONCE() and no lock.
+ *	devlink_health_report_nowait() is queued or running; under @lock.
+ *	A nowait report that finds the reporter in error meanwhile coalesces
+ *	into that recovery.
+ * @dump_fmsg: the stored dump or NULL. Written under both the instance
+ *	lock and @lock, so either is enough to tell whether a dump is
+ *	stored: reports and notifications, which do not hold the instance
+ *	lock, read it under @lock. The fmsg it points to is read and freed
+ *	under the instance lock only.
  * @dump_ts: jiffies when @dump_fmsg was taken; written like @dump_fmsg
  * @dump_real_ts: wall clock ns when @dump_fmsg was taken; written like
  *	@dump_fmsg
- * @dump_gen: bumped under @dump_lock each time a dump is stored or a
- *	stored dump is cleared. A reader holding a cursor into @dump_fmsg
+ * @dump_gen: bumped under the instance lock each time a dump is stored or
+ *	a stored dump is cleared. A reader holding a cursor into @dump_fmsg
  *	across two netlink messages compares it to detect a changed dump.
  *	Starts at 0 and never wraps, so a stored dump's generation is never 0.
  * @fmsg_warned: the kernel log was told about a malformed fmsg from the
@@ -289,24 +257,19 @@ struct devlink_health_reporter {
 	bool reloading;
 	struct work_struct deferred_work;
 
-	atomic64_t errors_state;
-	atomic64_t recoveries;
+	raw_spinlock_t lock; /* protects health_state .. dump_real_ts */
+	enum devlink_health_reporter_state health_state;
+	u64 error_count;
+	u64 recovery_count;
 	unsigned long last_recovery_ts;
-	seqcount_latch_t cfg_latch; /* publishes cfg[] */
-	struct devlink_health_config cfg[2];
-
-	raw_spinlock_t state_lock; /* protects deferred .. last_msg */
+	struct devlink_health_config cfg;
 	unsigned int deferred;
 	bool recover_inflight;
-	char last_msg[DEVLINK_HEALTH_MSG_LEN];
-
-	struct mutex dump_lock; /* protects dump_seq .. dump_gen */
-	seqcount_mutex_t dump_seq;
 	struct devlink_fmsg *dump_fmsg;
 	unsigned long dump_ts;
 	u64 dump_real_ts;
-	u64 dump_gen;
 
+	u64 dump_gen; /* under the instance lock */
 	bool fmsg_warned;
 	struct ratelimit_state log_rs;
 };
@@ -333,7 +296,8 @@ struct devlink_health_reporter_snapshot {
 };
 
 /**
- * struct devlink_health_gate - inputs of the automatic recovery decision
+ * struct devlink_health_recover_input - what the automatic recovery decision
+ *	depends on
  * @prev_state: health state before the report being handled
  * @auto_recover: &devlink_health_config.auto_recover
  * @recover_inflight: &devlink_health_reporter.recover_inflight
@@ -342,12 +306,11 @@ struct devlink_health_reporter_snapshot {
  * @graceful_period: &devlink_health_config.graceful_period, in ms
  * @burst_period: &devlink_health_config.burst_period, in ms
  *
- * Read right after the atomic operation that moves the reporter to the
- * error state, which orders the reads: a report that found the reporter
- * healed by a recovery sees that recovery counted and timed (see
- * devlink_health_enter_error() in health.c).
+ * Copied from the reporter under &devlink_health_reporter.lock, in the
+ * section that counts the report (or the recovery), so the decision is
+ * made on the state that report found.
  */
-struct devlink_health_gate {
+struct devlink_health_recover_input {
 	enum devlink_health_reporter_state prev_state;
 	bool auto_recover;
 	bool recover_inflight;
@@ -358,26 +321,26 @@ struct devlink_health_gate {
 };
 
 /**
- * enum devlink_health_gate_verdict - what a report does about recovery
- * @DEVLINK_HEALTH_GATE_RECOVER: run the automatic recovery
- * @DEVLINK_HEALTH_GATE_MANUAL: auto-recover is off; leave recovery to the
+ * enum devlink_health_decision - what a report does about recovery
+ * @DEVLINK_HEALTH_DECISION_RECOVER: run the automatic recovery
+ * @DEVLINK_HEALTH_DECISION_MANUAL: auto-recover is off; leave recovery to the
  *	user, the report itself succeeds
- * @DEVLINK_HEALTH_GATE_UNRECOVERED: cancelled, the previous error was not
+ * @DEVLINK_HEALTH_DECISION_UNRECOVERED: cancelled, the previous error was not
  *	recovered
- * @DEVLINK_HEALTH_GATE_GRACE: cancelled, the grace period that follows the
+ * @DEVLINK_HEALTH_DECISION_GRACE: cancelled, the grace period that follows the
  *	last recovery, or the last burst window, has not passed
- * @DEVLINK_HEALTH_GATE_COALESCED: the previous error is not recovered yet
+ * @DEVLINK_HEALTH_DECISION_COALESCED: the previous error is not recovered yet
  *	but a deferred recovery of it is queued or running; the report joins
  *	it. devlink_health_report() treats it as
- *	DEVLINK_HEALTH_GATE_UNRECOVERED, as 6.12 does for a report made
- *	while a recovery runs.
+ *	DEVLINK_HEALTH_DECISION_UNRECOVERED: a report made while a recovery
+ *	runs is refused.
  */
-enum devlink_health_gate_verdict {
-	DEVLINK_HEALTH_GATE_RECOVER,
-	DEVLINK_HEALTH_GATE_MANUAL,
-	DEVLINK_HEALTH_GATE_UNRECOVERED,
-	DEVLINK_HEALTH_GATE_GRACE,
-	DEVLINK_HEALTH_GATE_COALESCED,
+enum devlink_health_decision {
+	DEVLINK_HEALTH_DECISION_RECOVER,
+	DEVLINK_HEALTH_DECISION_MANUAL,
+	DEVLINK_HEALTH_DECISION_UNRECOVERED,
+	DEVLINK_HEALTH_DECISION_GRACE,
+	DEVLINK_HEALTH_DECISION_COALESCED,
 };
 
 struct devlink_health_reporter *
@@ -405,9 +368,9 @@ void devlink_health_unregister(struct devlink *devlink);
 #if IS_ENABLED(CONFIG_KUNIT)
 /* static unless KUnit is enabled, for the devlink_health_state suite */
 unsigned long devlink_health_now(void);
-enum devlink_health_gate_verdict
-devlink_health_recover_gate(const struct devlink_health_gate *gate,
-			    unsigned long now);
+enum devlink_health_decision
+devlink_health_recover_decide(const struct devlink_health_recover_input *in,
+			      unsigned long now);
 void devlink_health_deferred_flush(void);
 int devlink_health_reporter_periods(const struct devlink_health_reporter_ops *ops,
 				    u64 graceful_period,

@@ -191,7 +191,7 @@ static void devlink_nl_health_msg_write(struct devlink_nl_attr_writer *w,
  * @seq: sequence number
  * @flags: netlink message flags
  *
- * Context: process context (see devlink_health_reporter_snapshot()).
+ * Context: any but NMI; takes @reporter's lock for the snapshot.
  * Return: 0, or -EMSGSIZE with @msg left as it was.
  */
 VISIBLE_IF_KUNIT int
@@ -237,9 +237,8 @@ EXPORT_SYMBOL_IF_KUNIT(devlink_nl_health_reporter_fill);
  *
  * Sends DEVLINK_CMD_HEALTH_REPORTER_RECOVER with the reporter attributes,
  * as 6.12 does for every state change. The caller, devlink_health_notify()
- * in health.c, calls it only when somebody listens: that test is inline
- * there, for reports without listeners; a listener gone since then
- * receives nothing, like any multicast without members. Nothing is sent
+ * in health.c, calls it only when somebody listens; a listener gone since
+ * then receives nothing, like any multicast without members. Nothing is sent
  * before the instance is registered (user space cannot know it yet). The
  * registered test is lockless because reports do not hold the instance
  * lock; a race with unregister at worst sends one message about an
@@ -717,7 +716,7 @@ static int devlink_nl_health_dump_read(struct sk_buff *skb,
 	void *hdr;
 	int err;
 
-	lockdep_assert_held(&reporter->dump_lock);
+	devl_assert_locked(reporter->devlink);
 
 	if (!ctx->gen) {
 		err = devlink_health_dump_ensure(reporter, NULL, cb->extack);
@@ -794,9 +793,7 @@ int devlink_nl_health_reporter_dump_get_dumpit(struct sk_buff *skb,
 		goto unlock;
 	}
 
-	mutex_lock(&reporter->dump_lock);
 	err = devlink_nl_health_dump_read(skb, cb, reporter);
-	mutex_unlock(&reporter->dump_lock);
 unlock:
 	devl_unlock(devlink);
 	devlink_put(devlink);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * KUnit suite "devlink_health_state": the recovery gate of the devlink
+ * KUnit suite "devlink_health_state": the recovery decision of the devlink
  * health core, table driven, and the reporter state machine through the
  * real report path, on a devlink instance that is allocated but never
  * registered (so no notification leaves the test) and a clock the test
@@ -17,9 +17,7 @@
 #include <kunit/test-bug.h>
 #include <kunit/visibility.h>
 #include <linux/completion.h>
-#include <linux/cpumask.h>
 #include <linux/jiffies.h>
-#include <linux/ktime.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/skbuff.h>
@@ -34,28 +32,28 @@
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 
-/* ----- the gate, as a pure function ----- */
+/* ----- the recovery decision, as a pure function ----- */
 
 /**
- * struct health_gate_case - one recovery decision
+ * struct health_decision_case - one recovery decision
  * @desc: case name
- * @gate: inputs; @gate.last_recovery_ts is the origin of time
+ * @in: inputs; @in.last_recovery_ts is the origin of time
  * @elapsed_ms: time since the last recovery, in ms ...
  * @elapsed_delta: ... plus this many jiffies, to land next to an edge
- * @verdict: expected decision
+ * @decision: expected decision
  */
-struct health_gate_case {
+struct health_decision_case {
 	const char *desc;
-	struct devlink_health_gate gate;
+	struct devlink_health_recover_input in;
 	unsigned int elapsed_ms;
 	long elapsed_delta;
-	enum devlink_health_gate_verdict verdict;
+	enum devlink_health_decision decision;
 };
 
 #define HEALTHY		DEVLINK_HEALTH_REPORTER_STATE_HEALTHY
 #define IN_ERROR	DEVLINK_HEALTH_REPORTER_STATE_ERROR
 
-#define GATE(_state, _auto, _count, _last, _grace) {			\
+#define INPUT(_state, _auto, _count, _last, _grace) {			\
 	.prev_state = (_state),						\
 	.auto_recover = (_auto),					\
 	.recovery_count = (_count),					\
@@ -67,7 +65,7 @@ struct health_gate_case {
  * A healthy reporter with auto-recover on, @_count recoveries so far, the
  * last burst window opened at @_last, and a grace and a burst period.
  */
-#define BURST_GATE(_count, _last, _grace, _burst) {			\
+#define BURST_INPUT(_count, _last, _grace, _burst) {			\
 	.prev_state = HEALTHY,						\
 	.auto_recover = true,						\
 	.recovery_count = (_count),					\
@@ -79,182 +77,182 @@ struct health_gate_case {
 /*
  * Burst window of 500 ms followed by a grace period of 1000 ms: 500, 1000
  * and 1500 ms are whole numbers of jiffies at the usual HZ values, so the
- * edges below land exactly on the ones the gate computes.
+ * edges below land exactly on the ones the decision computes.
  */
 #define T_BURST		500
 #define T_GRACE		1000
 
-static const struct health_gate_case health_gate_cases[] = {
+static const struct health_decision_case health_decision_cases[] = {
 	{
 		.desc = "first recovery ignores the grace period",
-		.gate = GATE(HEALTHY, true, 0, 0, 1000),
+		.in = INPUT(HEALTHY, true, 0, 0, 1000),
 		.elapsed_ms = 1000, .elapsed_delta = -1,
-		.verdict = DEVLINK_HEALTH_GATE_RECOVER,
+		.decision = DEVLINK_HEALTH_DECISION_RECOVER,
 	}, {
 		.desc = "just before grace expiry is cancelled",
-		.gate = GATE(HEALTHY, true, 1, 5000, 1000),
+		.in = INPUT(HEALTHY, true, 1, 5000, 1000),
 		.elapsed_ms = 1000, .elapsed_delta = -1,
-		.verdict = DEVLINK_HEALTH_GATE_GRACE,
+		.decision = DEVLINK_HEALTH_DECISION_GRACE,
 	}, {
 		.desc = "exactly at grace expiry recovers",
-		.gate = GATE(HEALTHY, true, 1, 5000, 1000),
+		.in = INPUT(HEALTHY, true, 1, 5000, 1000),
 		.elapsed_ms = 1000, .elapsed_delta = 0,
-		.verdict = DEVLINK_HEALTH_GATE_RECOVER,
+		.decision = DEVLINK_HEALTH_DECISION_RECOVER,
 	}, {
 		.desc = "at the last recovery instant is cancelled",
-		.gate = GATE(HEALTHY, true, 3, 5000, 1000),
+		.in = INPUT(HEALTHY, true, 3, 5000, 1000),
 		.elapsed_ms = 0, .elapsed_delta = 0,
-		.verdict = DEVLINK_HEALTH_GATE_GRACE,
+		.decision = DEVLINK_HEALTH_DECISION_GRACE,
 	}, {
 		.desc = "jiffies wrap inside the grace period is cancelled",
-		.gate = GATE(HEALTHY, true, 1, ULONG_MAX - 2, 1000),
+		.in = INPUT(HEALTHY, true, 1, ULONG_MAX - 2, 1000),
 		.elapsed_ms = 1000, .elapsed_delta = -1,
-		.verdict = DEVLINK_HEALTH_GATE_GRACE,
+		.decision = DEVLINK_HEALTH_DECISION_GRACE,
 	}, {
 		.desc = "jiffies wrap at grace expiry recovers",
-		.gate = GATE(HEALTHY, true, 1, ULONG_MAX - 2, 1000),
+		.in = INPUT(HEALTHY, true, 1, ULONG_MAX - 2, 1000),
 		.elapsed_ms = 1000, .elapsed_delta = 0,
-		.verdict = DEVLINK_HEALTH_GATE_RECOVER,
+		.decision = DEVLINK_HEALTH_DECISION_RECOVER,
 	}, {
 		.desc = "no grace period recovers at once",
-		.gate = GATE(HEALTHY, true, 7, 5000, 0),
+		.in = INPUT(HEALTHY, true, 7, 5000, 0),
 		.elapsed_ms = 0, .elapsed_delta = 0,
-		.verdict = DEVLINK_HEALTH_GATE_RECOVER,
+		.decision = DEVLINK_HEALTH_DECISION_RECOVER,
 	}, {
 		.desc = "grace period beyond 32 bits of ms saturates",
-		.gate = GATE(HEALTHY, true, 1, 5000, (1ULL << 32) + 1000),
+		.in = INPUT(HEALTHY, true, 1, 5000, (1ULL << 32) + 1000),
 		.elapsed_ms = 2000, .elapsed_delta = 0,
-		.verdict = DEVLINK_HEALTH_GATE_GRACE,
+		.decision = DEVLINK_HEALTH_DECISION_GRACE,
 	}, {
 		.desc = "unrecovered previous error is cancelled",
-		.gate = GATE(IN_ERROR, true, 1, 5000, 1000),
+		.in = INPUT(IN_ERROR, true, 1, 5000, 1000),
 		.elapsed_ms = 3000, .elapsed_delta = 0,
-		.verdict = DEVLINK_HEALTH_GATE_UNRECOVERED,
+		.decision = DEVLINK_HEALTH_DECISION_UNRECOVERED,
 	}, {
 		.desc = "unrecovered error before any recovery is cancelled",
-		.gate = GATE(IN_ERROR, true, 0, 0, 0),
+		.in = INPUT(IN_ERROR, true, 0, 0, 0),
 		.elapsed_ms = 0, .elapsed_delta = 0,
-		.verdict = DEVLINK_HEALTH_GATE_UNRECOVERED,
+		.decision = DEVLINK_HEALTH_DECISION_UNRECOVERED,
 	}, {
 		.desc = "auto recover off never recovers nor cancels",
-		.gate = GATE(IN_ERROR, false, 1, 5000, 1000),
+		.in = INPUT(IN_ERROR, false, 1, 5000, 1000),
 		.elapsed_ms = 0, .elapsed_delta = 0,
-		.verdict = DEVLINK_HEALTH_GATE_MANUAL,
+		.decision = DEVLINK_HEALTH_DECISION_MANUAL,
 	}, {
 		.desc = "auto recover off inside the grace period",
-		.gate = GATE(HEALTHY, false, 1, 5000, 1000),
+		.in = INPUT(HEALTHY, false, 1, 5000, 1000),
 		.elapsed_ms = 1000, .elapsed_delta = -1,
-		.verdict = DEVLINK_HEALTH_GATE_MANUAL,
+		.decision = DEVLINK_HEALTH_DECISION_MANUAL,
 	}, {
 		.desc = "burst: at the recovery that opened the window recovers",
-		.gate = BURST_GATE(1, 5000, T_GRACE, T_BURST),
+		.in = BURST_INPUT(1, 5000, T_GRACE, T_BURST),
 		.elapsed_ms = 0, .elapsed_delta = 0,
-		.verdict = DEVLINK_HEALTH_GATE_RECOVER,
+		.decision = DEVLINK_HEALTH_DECISION_RECOVER,
 	}, {
 		.desc = "burst: one jiffy before the window ends recovers",
-		.gate = BURST_GATE(4, 5000, T_GRACE, T_BURST),
+		.in = BURST_INPUT(4, 5000, T_GRACE, T_BURST),
 		.elapsed_ms = T_BURST, .elapsed_delta = -1,
-		.verdict = DEVLINK_HEALTH_GATE_RECOVER,
+		.decision = DEVLINK_HEALTH_DECISION_RECOVER,
 	}, {
 		.desc = "burst: exactly at the window end the grace period starts",
-		.gate = BURST_GATE(4, 5000, T_GRACE, T_BURST),
+		.in = BURST_INPUT(4, 5000, T_GRACE, T_BURST),
 		.elapsed_ms = T_BURST, .elapsed_delta = 0,
-		.verdict = DEVLINK_HEALTH_GATE_GRACE,
+		.decision = DEVLINK_HEALTH_DECISION_GRACE,
 	}, {
 		.desc = "burst: one jiffy after the window end is cancelled",
-		.gate = BURST_GATE(4, 5000, T_GRACE, T_BURST),
+		.in = BURST_INPUT(4, 5000, T_GRACE, T_BURST),
 		.elapsed_ms = T_BURST, .elapsed_delta = 1,
-		.verdict = DEVLINK_HEALTH_GATE_GRACE,
+		.decision = DEVLINK_HEALTH_DECISION_GRACE,
 	}, {
 		.desc = "burst: one jiffy before the grace period ends is cancelled",
-		.gate = BURST_GATE(4, 5000, T_GRACE, T_BURST),
+		.in = BURST_INPUT(4, 5000, T_GRACE, T_BURST),
 		.elapsed_ms = T_BURST + T_GRACE, .elapsed_delta = -1,
-		.verdict = DEVLINK_HEALTH_GATE_GRACE,
+		.decision = DEVLINK_HEALTH_DECISION_GRACE,
 	}, {
 		.desc = "burst: exactly at the grace period end recovers",
-		.gate = BURST_GATE(4, 5000, T_GRACE, T_BURST),
+		.in = BURST_INPUT(4, 5000, T_GRACE, T_BURST),
 		.elapsed_ms = T_BURST + T_GRACE, .elapsed_delta = 0,
-		.verdict = DEVLINK_HEALTH_GATE_RECOVER,
+		.decision = DEVLINK_HEALTH_DECISION_RECOVER,
 	}, {
 		.desc = "burst: one jiffy after the grace period end recovers",
-		.gate = BURST_GATE(4, 5000, T_GRACE, T_BURST),
+		.in = BURST_INPUT(4, 5000, T_GRACE, T_BURST),
 		.elapsed_ms = T_BURST + T_GRACE, .elapsed_delta = 1,
-		.verdict = DEVLINK_HEALTH_GATE_RECOVER,
+		.decision = DEVLINK_HEALTH_DECISION_RECOVER,
 	}, {
 		.desc = "burst: jiffies wrap one jiffy before the window end",
-		.gate = BURST_GATE(2, ULONG_MAX - 2, T_GRACE, T_BURST),
+		.in = BURST_INPUT(2, ULONG_MAX - 2, T_GRACE, T_BURST),
 		.elapsed_ms = T_BURST, .elapsed_delta = -1,
-		.verdict = DEVLINK_HEALTH_GATE_RECOVER,
+		.decision = DEVLINK_HEALTH_DECISION_RECOVER,
 	}, {
 		.desc = "burst: jiffies wrap at the window end",
-		.gate = BURST_GATE(2, ULONG_MAX - 2, T_GRACE, T_BURST),
+		.in = BURST_INPUT(2, ULONG_MAX - 2, T_GRACE, T_BURST),
 		.elapsed_ms = T_BURST, .elapsed_delta = 0,
-		.verdict = DEVLINK_HEALTH_GATE_GRACE,
+		.decision = DEVLINK_HEALTH_DECISION_GRACE,
 	}, {
 		.desc = "burst: jiffies wrap one jiffy before the grace period end",
-		.gate = BURST_GATE(2, ULONG_MAX - 2, T_GRACE, T_BURST),
+		.in = BURST_INPUT(2, ULONG_MAX - 2, T_GRACE, T_BURST),
 		.elapsed_ms = T_BURST + T_GRACE, .elapsed_delta = -1,
-		.verdict = DEVLINK_HEALTH_GATE_GRACE,
+		.decision = DEVLINK_HEALTH_DECISION_GRACE,
 	}, {
 		.desc = "burst: jiffies wrap at the grace period end",
-		.gate = BURST_GATE(2, ULONG_MAX - 2, T_GRACE, T_BURST),
+		.in = BURST_INPUT(2, ULONG_MAX - 2, T_GRACE, T_BURST),
 		.elapsed_ms = T_BURST + T_GRACE, .elapsed_delta = 0,
-		.verdict = DEVLINK_HEALTH_GATE_RECOVER,
+		.decision = DEVLINK_HEALTH_DECISION_RECOVER,
 	}, {
 		.desc = "burst: no window before the first recovery",
-		.gate = BURST_GATE(0, 0, T_GRACE, T_BURST),
+		.in = BURST_INPUT(0, 0, T_GRACE, T_BURST),
 		.elapsed_ms = T_BURST, .elapsed_delta = 0,
-		.verdict = DEVLINK_HEALTH_GATE_RECOVER,
+		.decision = DEVLINK_HEALTH_DECISION_RECOVER,
 	}, {
 		.desc = "burst: the window does not excuse an unrecovered error",
-		.gate = GATE(IN_ERROR, true, 1, 5000, T_GRACE),
+		.in = INPUT(IN_ERROR, true, 1, 5000, T_GRACE),
 		.elapsed_ms = 0, .elapsed_delta = 0,
-		.verdict = DEVLINK_HEALTH_GATE_UNRECOVERED,
+		.decision = DEVLINK_HEALTH_DECISION_UNRECOVERED,
 	}, {
 		.desc = "burst period beyond 32 bits of ms saturates",
-		.gate = BURST_GATE(1, 5000, T_GRACE, (1ULL << 32) + 1000),
+		.in = BURST_INPUT(1, 5000, T_GRACE, (1ULL << 32) + 1000),
 		.elapsed_ms = 2000, .elapsed_delta = 0,
-		.verdict = DEVLINK_HEALTH_GATE_RECOVER,
+		.decision = DEVLINK_HEALTH_DECISION_RECOVER,
 	}, {
 		.desc = "burst without grace period never cancels",
-		.gate = BURST_GATE(3, 5000, 0, T_BURST),
+		.in = BURST_INPUT(3, 5000, 0, T_BURST),
 		.elapsed_ms = T_BURST, .elapsed_delta = 0,
-		.verdict = DEVLINK_HEALTH_GATE_RECOVER,
+		.decision = DEVLINK_HEALTH_DECISION_RECOVER,
 	}, {
 		.desc = "error with a deferred recovery in flight coalesces",
-		.gate = { .prev_state = IN_ERROR, .auto_recover = true,
+		.in = { .prev_state = IN_ERROR, .auto_recover = true,
 			  .recover_inflight = true, .recovery_count = 1,
 			  .last_recovery_ts = 5000, .graceful_period = 1000 },
 		.elapsed_ms = 0, .elapsed_delta = 0,
-		.verdict = DEVLINK_HEALTH_GATE_COALESCED,
+		.decision = DEVLINK_HEALTH_DECISION_COALESCED,
 	}, {
 		.desc = "auto recover off with a recovery in flight",
-		.gate = { .prev_state = IN_ERROR, .auto_recover = false,
+		.in = { .prev_state = IN_ERROR, .auto_recover = false,
 			  .recover_inflight = true },
 		.elapsed_ms = 0, .elapsed_delta = 0,
-		.verdict = DEVLINK_HEALTH_GATE_MANUAL,
+		.decision = DEVLINK_HEALTH_DECISION_MANUAL,
 	}, {
-		.desc = "healthy with a recovery in flight is gated as usual",
-		.gate = { .prev_state = HEALTHY, .auto_recover = true,
+		.desc = "healthy with a recovery in flight is decided as usual",
+		.in = { .prev_state = HEALTHY, .auto_recover = true,
 			  .recover_inflight = true, .recovery_count = 1,
 			  .last_recovery_ts = 5000, .graceful_period = 1000 },
 		.elapsed_ms = 500, .elapsed_delta = 0,
-		.verdict = DEVLINK_HEALTH_GATE_GRACE,
+		.decision = DEVLINK_HEALTH_DECISION_GRACE,
 	},
 };
 
-KUNIT_ARRAY_PARAM_DESC(health_gate, health_gate_cases, desc);
+KUNIT_ARRAY_PARAM_DESC(health_decision, health_decision_cases, desc);
 
-static void health_gate_decides(struct kunit *test)
+static void health_recover_decides(struct kunit *test)
 {
-	const struct health_gate_case *c = test->param_value;
+	const struct health_decision_case *c = test->param_value;
 	unsigned long now;
 
 	/* unsigned arithmetic: wraps like jiffies do */
-	now = c->gate.last_recovery_ts + msecs_to_jiffies(c->elapsed_ms) +
+	now = c->in.last_recovery_ts + msecs_to_jiffies(c->elapsed_ms) +
 	      c->elapsed_delta;
-	KUNIT_EXPECT_EQ(test, devlink_health_recover_gate(&c->gate, now),
-			c->verdict);
+	KUNIT_EXPECT_EQ(test, devlink_health_recover_decide(&c->in, now),
+			c->decision);
 }
 
 /* ----- the state machine, through the real report path ----- */
@@ -393,14 +391,26 @@ health_state_snap(struct devlink_health_reporter *reporter)
 	return snap;
 }
 
+/* The dump generation, which DUMP_GET reads to detect a changed dump. */
 static u64 health_state_dump_gen(struct devlink_health_reporter *reporter)
 {
 	u64 gen;
 
-	mutex_lock(&reporter->dump_lock);
+	devl_lock(reporter->devlink);
 	gen = reporter->dump_gen;
-	mutex_unlock(&reporter->dump_lock);
+	devl_unlock(reporter->devlink);
 	return gen;
+}
+
+/* When the current burst window opened: the origin of the grace period. */
+static unsigned long health_state_last_recovery(struct devlink_health_reporter *reporter)
+{
+	unsigned long flags, ts;
+
+	raw_spin_lock_irqsave(&reporter->lock, flags);
+	ts = reporter->last_recovery_ts;
+	raw_spin_unlock_irqrestore(&reporter->lock, flags);
+	return ts;
 }
 
 static void health_state_config(struct devlink_health_reporter *reporter,
@@ -465,7 +475,8 @@ static void health_state_auto_recover_heals(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, snap.state, HEALTHY);
 	KUNIT_EXPECT_EQ(test, snap.error_count, 1);
 	KUNIT_EXPECT_EQ(test, snap.recovery_count, 1);
-	KUNIT_EXPECT_EQ(test, reporter->last_recovery_ts, HEALTH_FAKE_T0);
+	KUNIT_EXPECT_EQ(test, health_state_last_recovery(reporter),
+			HEALTH_FAKE_T0);
 }
 
 static void health_state_grace_period_on_fake_clock(struct kunit *test)
@@ -511,7 +522,7 @@ static void health_state_unrecovered_error_cancels(struct kunit *test)
 			-ECANCELED);
 	KUNIT_EXPECT_EQ(test, fake->recover_calls, 1);
 
-	/* a recovery the user asks for heals it and reopens the gate */
+	/* a recovery the user asks for heals it and allows recoveries again */
 	fake->recover_ret = 0;
 	devl_lock(fake->devlink);
 	err = devlink_health_recover(reporter, NULL, NULL);
@@ -572,7 +583,8 @@ static void health_state_recovery_done_starts_grace(struct kunit *test)
 	snap = health_state_snap(reporter);
 	KUNIT_EXPECT_EQ(test, snap.recovery_count, 1);
 	KUNIT_EXPECT_EQ(test, snap.state, HEALTHY);
-	KUNIT_EXPECT_EQ(test, reporter->last_recovery_ts, HEALTH_FAKE_T0);
+	KUNIT_EXPECT_EQ(test, health_state_last_recovery(reporter),
+			HEALTH_FAKE_T0);
 
 	fake->now++;
 	KUNIT_EXPECT_EQ(test, devlink_health_report(reporter, "e1", NULL),
@@ -816,11 +828,6 @@ static void health_state_periods(struct devlink_health_reporter *reporter,
 	devl_unlock(reporter->devlink);
 }
 
-static unsigned long health_state_last_recovery(struct devlink_health_reporter *reporter)
-{
-	return READ_ONCE(reporter->last_recovery_ts);
-}
-
 /*
  * Recoveries inside a burst window belong to it: the window and the grace
  * period after it count from the first one. The clock starts one second
@@ -979,19 +986,6 @@ static void health_state_ops_defaults_honoured(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fake->recover_calls, 2);
 }
 
-static char *health_state_last_msg(struct kunit *test,
-				   struct devlink_health_reporter *reporter)
-{
-	char *msg = kunit_kzalloc(test, DEVLINK_HEALTH_MSG_LEN, GFP_KERNEL);
-	unsigned long flags;
-
-	KUNIT_ASSERT_NOT_NULL(test, msg);
-	raw_spin_lock_irqsave(&reporter->state_lock, flags);
-	strscpy(msg, reporter->last_msg, DEVLINK_HEALTH_MSG_LEN);
-	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
-	return msg;
-}
-
 /* A driver's own lock, held around a report as an IRQ handler would. */
 static DEFINE_SPINLOCK(health_state_driver_lock);
 
@@ -1017,8 +1011,6 @@ static void health_state_nowait_from_atomic(struct kunit *test)
 
 	snap = health_state_snap(reporter);
 	KUNIT_EXPECT_EQ(test, snap.error_count, 1);
-	KUNIT_EXPECT_STREQ(test, health_state_last_msg(test, reporter),
-			   "from atomic context");
 
 	devlink_health_deferred_flush();
 	snap = health_state_snap(reporter);
@@ -1083,7 +1075,7 @@ static void health_state_nowait_unrecovered_cancels(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, health_state_snap(reporter).error_count, 3);
 }
 
-/* The grace period, started here on the test's clock, gates it too. */
+/* The grace period, started here on the test's clock, refuses it too. */
 static void health_state_nowait_grace_cancels(struct kunit *test)
 {
 	struct health_state_fake *fake = test->priv;
@@ -1155,128 +1147,6 @@ static void health_state_nowait_destroy_pending(struct kunit *test)
 	devlink_health_deferred_flush();
 	KUNIT_EXPECT_EQ(test, fake->recover_calls, 0);
 	KUNIT_EXPECT_EQ(test, fake->dump_calls, 0);
-}
-
-/*
- * A synchronous report takes no state lock, whatever it decides: the
- * state word, the recovery atomics and the policy latch are enough. Each
- * case reports from a thread on another CPU while the test holds the
- * reporter's state_lock with IRQs off; a report that takes the lock can
- * only finish once the test lets it go. The control is a nowait report,
- * which takes the lock for what it leaves to the deferred work.
- */
-struct health_lockfree_case {
-	const char *desc;
-	const struct devlink_health_reporter_ops *ops;
-	bool auto_recover;
-	bool store_dump;
-	bool nowait;
-	bool lock_free;
-};
-
-static const struct health_lockfree_case health_lockfree_cases[] = {
-	{ "no ops", &health_state_bare_ops, false, false, false, true },
-	{ "recover op, auto-recover off", &health_state_recover_ops,
-	  false, false, false, true },
-	{ "dump op, dump stored", &health_state_dump_ops,
-	  false, true, false, true },
-	{ "dump op, no dump stored", &health_state_dump_ops,
-	  false, false, false, true },
-	{ "recover op, auto-recover on", &health_state_recover_ops,
-	  true, false, false, true },
-	/* the control: a nowait report takes it for the deferred work */
-	{ "nowait, no ops", &health_state_bare_ops,
-	  false, false, true, false },
-};
-
-KUNIT_ARRAY_PARAM_DESC(health_lockfree, health_lockfree_cases, desc);
-
-/* How long the test holds the state lock for a report to finish. */
-#define HEALTH_LOCKFREE_WAIT_NS	(200 * NSEC_PER_MSEC)
-
-struct health_lockfree_run {
-	struct devlink_health_reporter *reporter;
-	bool nowait;
-	atomic_t go;
-	atomic_t done;
-	struct completion exited;
-};
-
-static int health_lockfree_reporter(void *arg)
-{
-	struct health_lockfree_run *run = arg;
-
-	while (!atomic_read_acquire(&run->go))
-		cpu_relax();
-	if (run->nowait)
-		devlink_health_report_nowait(run->reporter, "lock-free?");
-	else
-		devlink_health_report(run->reporter, "lock-free?", NULL);
-	atomic_set_release(&run->done, 1);
-	complete(&run->exited);
-	return 0;
-}
-
-/* Does the report finish while the state lock is held? */
-static bool health_lockfree_done_under_lock(struct health_lockfree_run *run)
-{
-	struct devlink_health_reporter *reporter = run->reporter;
-	unsigned long flags;
-	bool done = false;
-	u64 deadline;
-
-	raw_spin_lock_irqsave(&reporter->state_lock, flags);
-	atomic_set_release(&run->go, 1);
-	/* IRQs are off: spin on the clock, do not sleep */
-	deadline = ktime_get_ns() + HEALTH_LOCKFREE_WAIT_NS;
-	while (!done && ktime_get_ns() < deadline) {
-		cpu_relax();
-		done = atomic_read_acquire(&run->done);
-	}
-	raw_spin_unlock_irqrestore(&reporter->state_lock, flags);
-	return done;
-}
-
-static void health_state_report_lock_free(struct kunit *test)
-{
-	const struct health_lockfree_case *c = test->param_value;
-	struct health_lockfree_run run = {};
-	struct task_struct *task;
-	bool done;
-	int cpu;
-
-	if (num_online_cpus() < 2)
-		kunit_skip(test, "needs two CPUs");
-	run.reporter = health_state_reporter(test, c->ops, 0);
-	run.nowait = c->nowait;
-	health_state_config(run.reporter, c->auto_recover, !!c->ops->dump);
-	if (c->store_dump) {
-		KUNIT_ASSERT_EQ(test, devlink_health_report(run.reporter,
-							    "store", NULL), 0);
-		KUNIT_ASSERT_TRUE(test, health_state_snap(run.reporter).dump_stored);
-	}
-	init_completion(&run.exited);
-
-	/* the test on one CPU, the reporting thread on another */
-	cpu = cpumask_first(cpu_online_mask);
-	KUNIT_ASSERT_EQ(test, set_cpus_allowed_ptr(current, cpumask_of(cpu)), 0);
-	task = kthread_create(health_lockfree_reporter, &run, "health-lockfree");
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, task);
-	kthread_bind(task, cpumask_next(cpu, cpu_online_mask));
-	wake_up_process(task);
-
-	done = health_lockfree_done_under_lock(&run);
-	wait_for_completion(&run.exited);
-	if (c->nowait)
-		devlink_health_deferred_flush();
-
-	KUNIT_EXPECT_EQ_MSG(test, done, c->lock_free,
-			    "report %s while the state lock was held",
-			    done ? "finished" : "did not finish");
-	KUNIT_EXPECT_EQ(test, health_state_snap(run.reporter).state,
-			c->auto_recover ? HEALTHY : IN_ERROR);
-	KUNIT_EXPECT_EQ(test, health_state_snap(run.reporter).error_count,
-			c->store_dump ? 2 : 1);
 }
 
 /* ----- errors reported while a recovery runs ----- */
@@ -1623,10 +1493,9 @@ static void health_msg_matches_generic_encoding(struct kunit *test)
 }
 
 static struct kunit_case health_state_cases[] = {
-	KUNIT_CASE_PARAM(health_gate_decides, health_gate_gen_params),
+	KUNIT_CASE_PARAM(health_recover_decides, health_decision_gen_params),
 	KUNIT_CASE(health_state_defaults_follow_ops),
 	KUNIT_CASE(health_state_report_counts_and_enters_error),
-	KUNIT_CASE_PARAM(health_state_report_lock_free, health_lockfree_gen_params),
 	KUNIT_CASE(health_state_auto_recover_heals),
 	KUNIT_CASE(health_state_grace_period_on_fake_clock),
 	KUNIT_CASE(health_state_unrecovered_error_cancels),
