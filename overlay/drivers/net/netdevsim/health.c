@@ -924,6 +924,7 @@ static int nsim_dev_health_debugfs_init(struct nsim_dev *nsim_dev,
 					struct nsim_dev_health *health)
 {
 	struct nsim_health_rep *dummy = &health->reps[NSIM_HEALTH_REP_DUMMY];
+	int i, err;
 
 	health->ddir = debugfs_create_dir("health", nsim_dev->ddir);
 	if (IS_ERR(health->ddir))
@@ -957,6 +958,14 @@ static int nsim_dev_health_debugfs_init(struct nsim_dev *nsim_dev,
 			   &health->fail_test);
 	debugfs_create_atomic_t("ops_after_teardown", 0400, health->ddir,
 				&health->ops_after_teardown);
+
+	for (i = 0; i < NSIM_HEALTH_REP_COUNT; i++) {
+		err = nsim_health_rep_debugfs_init(&health->reps[i],
+						   health->reporters_ddir,
+						   nsim_health_dev_rep_ops[i]->name);
+		if (err)
+			return err;
+	}
 	return 0;
 }
 
@@ -965,21 +974,15 @@ static int nsim_dev_health_reps_create(struct devlink *devlink,
 {
 	const struct devlink_health_reporter_ops *ops;
 	struct devlink_health_reporter *reporter;
-	struct nsim_health_rep *rep;
-	int i, err;
+	int i;
 
 	for (i = 0; i < NSIM_HEALTH_REP_COUNT; i++) {
-		rep = &health->reps[i];
 		ops = nsim_health_dev_rep_ops[i];
-		reporter = devl_health_reporter_create(devlink, ops, 0, rep);
+		reporter = devl_health_reporter_create(devlink, ops, 0,
+						       &health->reps[i]);
 		if (IS_ERR(reporter))
 			return PTR_ERR(reporter);
-		rep->reporter = reporter;
-
-		err = nsim_health_rep_debugfs_init(rep, health->reporters_ddir,
-						   ops->name);
-		if (err)
-			return err;
+		health->reps[i].reporter = reporter;
 	}
 	return 0;
 }
@@ -1032,11 +1035,12 @@ int nsim_dev_health_init(struct nsim_dev *nsim_dev, struct devlink *devlink)
 	for (i = 0; i < NSIM_HEALTH_REP_COUNT; i++)
 		nsim_health_rep_setup(&health->reps[i], health);
 
-	err = nsim_dev_health_debugfs_init(nsim_dev, health);
+	/* a knob may be written as soon as it exists: reporters first */
+	err = nsim_dev_health_reps_create(devlink, health);
 	if (err)
 		goto err_health_free;
 
-	err = nsim_dev_health_reps_create(devlink, health);
+	err = nsim_dev_health_debugfs_init(nsim_dev, health);
 	if (err)
 		goto err_health_free;
 
