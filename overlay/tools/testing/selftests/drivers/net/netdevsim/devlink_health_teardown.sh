@@ -91,16 +91,21 @@ rep_summary()
 	     "$(rep_field "$1" "$2" recover) recoveries"
 }
 
-# writer FILE END_MS: report through FILE until END_MS; the knob may go
-# away with the teardown, and a report may be refused: carry on. No
-# command substitution in the loop: a fork per report would leave the
-# writer in the kernel a small part of the time, and the race to chance.
+# writer FILE END_MS: report through FILE until END_MS; a report may be
+# refused: carry on. No command substitution in the loop: a fork per
+# report would leave the writer in the kernel a small part of the time,
+# and the race to chance. While the knob is gone with the teardown, the
+# writer waits for it instead of spinning on the CPU the teardown needs.
 writer()
 {
 	local file=$1 end=$(($2 * 1000))
 
 	while ((${EPOCHREALTIME/[.,]/} < end)); do
-		echo "racing a teardown" 2>/dev/null > "$file"
+		if [[ -e $file ]]; then
+			echo "racing a teardown" 2>/dev/null > "$file"
+		else
+			sleep 0.05
+		fi
 	done
 }
 
@@ -170,7 +175,8 @@ queued_report()
 
 	shift 2
 	if [[ ! -e $H/recover_delay_ms || ! -e $knob_path ]]; then
-		skip "needs the recover_delay_ms and ${knob_path#"$H"/} knobs, which 6.12's netdevsim lacks"
+		skip "needs the recover_delay_ms and ${knob_path#"$H"/} knobs" \
+		     "(6.12's netdevsim lacks them)"
 		return
 	fi
 	must_knob "$H/recover_delay_ms" 6000 || return
