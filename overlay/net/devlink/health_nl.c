@@ -209,58 +209,38 @@ free_msg:
 	return err;
 }
 
-/**
- * struct devlink_nl_health_list_ctx - GET dump position
- * @common: devlink_nl_dumpit()'s own state, which it reads through
- *	devlink_dump_state(); first so that both views agree. It resets
- *	@common.idx to 0 when it moves to the next instance; we set it to 1
- *	when we store a key, so a key is only used for the instance it was
- *	taken on.
- * @slot: list of the next reporter to send: 0 for the instance's own
- *	reporters, port index + 1 for a port's
- * @id: &devlink_health_reporter.id of the next reporter to send
- *
- * Lists are walked in slot order and each list is sorted by id, so
- * resuming at the first reporter at or after (@slot, @id) neither repeats
- * nor skips a reporter that existed during the whole dump, whatever was
- * created or destroyed in between.
+/*
+ * A GET dump that fills a message stores, in the devlink dump state, the
+ * key of the reporter that did not fit: health_slot, the list it is on
+ * (0 for the instance's own reporters, port index + 1 for a port's), and
+ * health_id, its &devlink_health_reporter.id. Lists are walked in slot
+ * order and each list is sorted by id, so resuming at the first reporter
+ * at or after (health_slot, health_id) neither repeats nor skips a
+ * reporter that existed during the whole dump, whatever was created or
+ * destroyed in between. devlink_nl_dumpit() resets idx to 0 when it moves
+ * to the next instance; idx is 1 while a key is stored, so a key is only
+ * used for the instance it was taken on.
  */
-struct devlink_nl_health_list_ctx {
-	struct devlink_nl_dump_state common;
-	u64 slot;
-	u64 id;
-};
-
-static_assert(offsetof(struct devlink_nl_health_list_ctx, common) == 0);
-
-static struct devlink_nl_health_list_ctx *
-devlink_nl_health_list_ctx(struct netlink_callback *cb)
-{
-	NL_ASSERT_DUMP_CTX_FITS(struct devlink_nl_health_list_ctx);
-
-	return (struct devlink_nl_health_list_ctx *)cb->ctx;
-}
-
 static int devlink_nl_health_list_put(struct sk_buff *msg,
 				      struct list_head *list, u64 slot,
 				      struct netlink_callback *cb, int flags)
 {
-	struct devlink_nl_health_list_ctx *ctx = devlink_nl_health_list_ctx(cb);
+	struct devlink_nl_dump_state *state = devlink_dump_state(cb);
 	struct devlink_health_reporter *reporter;
 	int err;
 
 	list_for_each_entry(reporter, list, list) {
-		if (ctx->common.idx && slot == ctx->slot &&
-		    reporter->id < ctx->id)
+		if (state->idx && slot == state->health_slot &&
+		    reporter->id < state->health_id)
 			continue;
 		err = devlink_nl_health_reporter_fill(msg, reporter,
 						      DEVLINK_CMD_HEALTH_REPORTER_GET,
 						      NETLINK_CB(cb->skb).portid,
 						      cb->nlh->nlmsg_seq, flags);
 		if (err) {
-			ctx->common.idx = 1;
-			ctx->slot = slot;
-			ctx->id = reporter->id;
+			state->idx = 1;
+			state->health_slot = slot;
+			state->health_id = reporter->id;
 			return err;
 		}
 	}
@@ -272,7 +252,7 @@ static int devlink_nl_health_reporter_get_dump_one(struct sk_buff *msg,
 						   struct netlink_callback *cb,
 						   int flags)
 {
-	struct devlink_nl_health_list_ctx *ctx = devlink_nl_health_list_ctx(cb);
+	struct devlink_nl_dump_state *state = devlink_dump_state(cb);
 	struct nlattr **attrs = genl_info_dump(cb)->attrs;
 	unsigned long first = 0, last = ULONG_MAX;
 	struct devlink_port *port;
@@ -283,15 +263,15 @@ static int devlink_nl_health_reporter_get_dump_one(struct sk_buff *msg,
 		first = nla_get_u32(attrs[DEVLINK_ATTR_PORT_INDEX]);
 		last = first;
 		flags |= NLM_F_DUMP_FILTERED;
-	} else if (!ctx->common.idx || !ctx->slot) {
+	} else if (!state->idx || !state->health_slot) {
 		err = devlink_nl_health_list_put(msg, &devlink->reporter_list,
 						 0, cb, flags);
 		if (err)
 			return err;
 	}
 
-	if (ctx->common.idx && ctx->slot)
-		first = max_t(unsigned long, first, ctx->slot - 1);
+	if (state->idx && state->health_slot)
+		first = max_t(unsigned long, first, state->health_slot - 1);
 	xa_for_each_range(&devlink->ports, index, port, first, last) {
 		err = devlink_nl_health_list_put(msg, &port->reporter_list,
 						 (u64)index + 1, cb, flags);
