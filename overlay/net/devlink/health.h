@@ -34,41 +34,6 @@ struct sk_buff;
 struct netlink_ext_ack;
 
 /* ---------------------------------------------------------------------
- * Attribute encoding shared by health_fmsg.c (stored dumps) and
- * health_nl.c (reporter messages), which both write attributes straight
- * into memory whose room they checked once, instead of an nla_put_*()
- * call chain per attribute.
- * ---------------------------------------------------------------------
- */
-
-/*
- * Encode one attribute at @p the way nla_put() does, padding zeroed.
- * Returns the bytes used.
- */
-static inline u32 devlink_health_nla_encode(u8 *p, u16 type,
-					    const void *data, u16 len)
-{
-	struct nlattr *nla = (struct nlattr *)p;
-
-	nla->nla_len = nla_attr_size(len);
-	nla->nla_type = type;
-	if (len)
-		memcpy(nla_data(nla), data, len);
-	memset((u8 *)nla_data(nla) + len, 0, nla_padlen(len));
-	return nla_total_size(len);
-}
-
-/*
- * Whether a u64 attribute written at @at takes a DEVLINK_ATTR_PAD first:
- * the rule of nla_need_padding_for_64bit(), applied to any address.
- */
-static inline bool devlink_health_nla_need_pad(const void *at)
-{
-	return !IS_ENABLED(CONFIG_HAVE_EFFICIENT_UNALIGNED_ACCESS) &&
-	       IS_ALIGNED((unsigned long)at, 8);
-}
-
-/* ---------------------------------------------------------------------
  * health_fmsg.c
  * ---------------------------------------------------------------------
  */

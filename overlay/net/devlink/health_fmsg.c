@@ -220,6 +220,35 @@ static void devlink_fmsg_commit(struct devlink_fmsg *fmsg, u32 len)
 
 /* ----- encoding ----- */
 
+/*
+ * Items are stored as they go on the wire, so each attribute is encoded
+ * into the chunk room devlink_fmsg_reserve() returned, without an skb:
+ * encode one attribute at @p the way nla_put() does, padding zeroed.
+ * Returns the bytes used.
+ */
+static u32 devlink_health_nla_encode(u8 *p, u16 type, const void *data,
+				     u16 len)
+{
+	struct nlattr *nla = (struct nlattr *)p;
+
+	nla->nla_len = nla_attr_size(len);
+	nla->nla_type = type;
+	if (len)
+		memcpy(nla_data(nla), data, len);
+	memset((u8 *)nla_data(nla) + len, 0, nla_padlen(len));
+	return nla_total_size(len);
+}
+
+/*
+ * Whether a u64 attribute written at @at takes a DEVLINK_ATTR_PAD first:
+ * the rule of nla_need_padding_for_64bit(), applied to any address.
+ */
+static bool devlink_health_nla_need_pad(const void *at)
+{
+	return !IS_ENABLED(CONFIG_HAVE_EFFICIENT_UNALIGNED_ACCESS) &&
+	       IS_ALIGNED((unsigned long)at, 8);
+}
+
 static void devlink_fmsg_put_flag(struct devlink_fmsg *fmsg, u16 type)
 {
 	u8 *p;

@@ -33,155 +33,6 @@
 static_assert(DEVLINK_ATTR_RATE_TC_BWS == 180);
 static_assert(DEVLINK_ATTR_HEALTH_REPORTER_BURST_PERIOD == 181);
 
-/*
- * Reporter messages are written attribute by attribute straight into the
- * tail room of the skb, after one check that the whole message fits: GET
- * lists every reporter of every instance, and each nla_put_*() is a chain
- * of out-of-line calls with a room check of its own, which made the list
- * slower than 6.12's. The bytes are those nla_put_*() would write, 64-bit
- * pads included (the health_state KUnit suite compares the two).
- */
-struct devlink_nl_attr_writer {
-	u8 *pos;
-};
-
-/*
- * Always inline: with the length known at each call, the copy and the
- * padding fold into a few stores; out of line (gcc's choice otherwise) it
- * costs a call and a variable-length copy per attribute, which took back
- * most of what writing in place saves (GET all: 1.78 vs 1.30 ms).
- */
-static __always_inline void
-devlink_nl_w_put(struct devlink_nl_attr_writer *w, int type, const void *data,
-		 int len)
-{
-	w->pos += devlink_health_nla_encode(w->pos, type, data, len);
-}
-
-static void devlink_nl_w_put_u8(struct devlink_nl_attr_writer *w, int type,
-				u8 value)
-{
-	devlink_nl_w_put(w, type, &value, sizeof(value));
-}
-
-static void devlink_nl_w_put_u32(struct devlink_nl_attr_writer *w, int type,
-				 u32 value)
-{
-	devlink_nl_w_put(w, type, &value, sizeof(value));
-}
-
-/*
- * Like nla_put_u64_64bit(): an empty pad first if the payload would be
- * misaligned on an architecture that cares.
- */
-static void devlink_nl_w_put_u64(struct devlink_nl_attr_writer *w, int type,
-				 u64 value)
-{
-	if (devlink_health_nla_need_pad(w->pos))
-		devlink_nl_w_put(w, DEVLINK_ATTR_PAD, NULL, 0);
-	devlink_nl_w_put(w, type, &value, sizeof(value));
-}
-
-/* Like nla_nest_start_noflag(); the length is set by the matching end. */
-static struct nlattr *devlink_nl_w_nest_start(struct devlink_nl_attr_writer *w,
-					      int type)
-{
-	struct nlattr *nest = (struct nlattr *)w->pos;
-
-	nest->nla_type = type;
-	w->pos += NLA_HDRLEN;
-	return nest;
-}
-
-static void devlink_nl_w_nest_end(struct devlink_nl_attr_writer *w,
-				  struct nlattr *nest)
-{
-	nest->nla_len = w->pos - (u8 *)nest;
-}
-
-/**
- * struct devlink_nl_health_msg - what a reporter message says
- * @bus_name: instance handle, as devlink_nl_put_handle() puts it ...
- * @dev_name: ... with its device name
- * @bus_len: strlen(@bus_name) + 1
- * @dev_len: strlen(@dev_name) + 1
- * @name_len: strlen(@ops->name) + 1
- * @port: the reporter's port, or NULL
- * @ops: the reporter's ops: which attributes apply
- * @snap: the reporter's state
- */
-struct devlink_nl_health_msg {
-	const char *bus_name;
-	const char *dev_name;
-	int bus_len;
-	int dev_len;
-	int name_len;
-	const struct devlink_port *port;
-	const struct devlink_health_reporter_ops *ops;
-	struct devlink_health_reporter_snapshot snap;
-};
-
-/* Bytes the attributes of @m take, pads included: the room to check. */
-static int devlink_nl_health_msg_size(const struct devlink_nl_health_msg *m)
-{
-	const int u64_size = nla_total_size_64bit(sizeof(u64));
-	int size;
-
-	size = nla_total_size(m->bus_len) + nla_total_size(m->dev_len) +
-	       nla_total_size(0) +			/* the nest */
-	       nla_total_size(m->name_len) + nla_total_size(sizeof(u8)) +
-	       2 * u64_size;
-	if (m->port)
-		size += nla_total_size(sizeof(u32));
-	if (m->ops->recover)
-		size += 2 * u64_size + nla_total_size(sizeof(u8));
-	if (m->snap.dump_stored)
-		size += 2 * u64_size;
-	if (m->ops->dump)
-		size += nla_total_size(sizeof(u8));
-	return size;
-}
-
-/* The attributes of @m, in 6.12's order; the room is there. */
-static void devlink_nl_health_msg_write(struct devlink_nl_attr_writer *w,
-					const struct devlink_nl_health_msg *m)
-{
-	const struct devlink_health_reporter_snapshot *snap = &m->snap;
-	struct nlattr *nest;
-
-	devlink_nl_w_put(w, DEVLINK_ATTR_BUS_NAME, m->bus_name, m->bus_len);
-	devlink_nl_w_put(w, DEVLINK_ATTR_DEV_NAME, m->dev_name, m->dev_len);
-	if (m->port)
-		devlink_nl_w_put_u32(w, DEVLINK_ATTR_PORT_INDEX, m->port->index);
-
-	nest = devlink_nl_w_nest_start(w, DEVLINK_ATTR_HEALTH_REPORTER);
-	devlink_nl_w_put(w, DEVLINK_ATTR_HEALTH_REPORTER_NAME, m->ops->name,
-			 m->name_len);
-	devlink_nl_w_put_u8(w, DEVLINK_ATTR_HEALTH_REPORTER_STATE, snap->state);
-	devlink_nl_w_put_u64(w, DEVLINK_ATTR_HEALTH_REPORTER_ERR_COUNT,
-			     snap->error_count);
-	devlink_nl_w_put_u64(w, DEVLINK_ATTR_HEALTH_REPORTER_RECOVER_COUNT,
-			     snap->recovery_count);
-	if (m->ops->recover) {
-		devlink_nl_w_put_u64(w, DEVLINK_ATTR_HEALTH_REPORTER_GRACEFUL_PERIOD,
-				     snap->cfg.graceful_period);
-		devlink_nl_w_put_u64(w, DEVLINK_ATTR_HEALTH_REPORTER_BURST_PERIOD,
-				     snap->cfg.burst_period);
-		devlink_nl_w_put_u8(w, DEVLINK_ATTR_HEALTH_REPORTER_AUTO_RECOVER,
-				    snap->cfg.auto_recover);
-	}
-	if (snap->dump_stored) {
-		devlink_nl_w_put_u64(w, DEVLINK_ATTR_HEALTH_REPORTER_DUMP_TS,
-				     jiffies_to_msecs(snap->dump_ts));
-		devlink_nl_w_put_u64(w, DEVLINK_ATTR_HEALTH_REPORTER_DUMP_TS_NS,
-				     snap->dump_real_ts);
-	}
-	if (m->ops->dump)
-		devlink_nl_w_put_u8(w, DEVLINK_ATTR_HEALTH_REPORTER_AUTO_DUMP,
-				    snap->cfg.auto_dump);
-	devlink_nl_w_nest_end(w, nest);
-}
-
 /**
  * devlink_nl_health_reporter_fill() - put one reporter message in @msg
  * @msg: message being built
@@ -200,34 +51,60 @@ devlink_nl_health_reporter_fill(struct sk_buff *msg,
 				enum devlink_command cmd, u32 portid, u32 seq,
 				int flags)
 {
-	struct device *dev = reporter->devlink->dev;
-	struct devlink_nl_health_msg m = {
-		.bus_name = dev->bus->name,
-		.dev_name = dev_name(dev),
-		.port = reporter->devlink_port,
-		.ops = reporter->ops,
-	};
-	struct devlink_nl_attr_writer w;
+	const struct devlink_health_reporter_ops *ops = reporter->ops;
+	struct devlink_health_reporter_snapshot snap;
+	struct nlattr *nest;
 	void *hdr;
 
-	devlink_health_reporter_snapshot(reporter, &m.snap);
-	m.bus_len = strlen(m.bus_name) + 1;
-	m.dev_len = strlen(m.dev_name) + 1;
-	m.name_len = strlen(m.ops->name) + 1;
+	devlink_health_reporter_snapshot(reporter, &snap);
 
 	hdr = genlmsg_put(msg, portid, seq, &devlink_nl_family, flags, cmd);
 	if (!hdr)
 		return -EMSGSIZE;
-	if (skb_tailroom(msg) < devlink_nl_health_msg_size(&m)) {
-		genlmsg_cancel(msg, hdr);
-		return -EMSGSIZE;
-	}
+	if (devlink_nl_put_handle(msg, reporter->devlink))
+		goto msg_cancel;
+	if (reporter->devlink_port &&
+	    nla_put_u32(msg, DEVLINK_ATTR_PORT_INDEX,
+			reporter->devlink_port->index))
+		goto msg_cancel;
 
-	w.pos = skb_tail_pointer(msg);
-	devlink_nl_health_msg_write(&w, &m);
-	__skb_put(msg, w.pos - skb_tail_pointer(msg));
+	nest = nla_nest_start_noflag(msg, DEVLINK_ATTR_HEALTH_REPORTER);
+	if (!nest)
+		goto msg_cancel;
+	if (nla_put_string(msg, DEVLINK_ATTR_HEALTH_REPORTER_NAME, ops->name) ||
+	    nla_put_u8(msg, DEVLINK_ATTR_HEALTH_REPORTER_STATE, snap.state) ||
+	    nla_put_u64_64bit(msg, DEVLINK_ATTR_HEALTH_REPORTER_ERR_COUNT,
+			      snap.error_count, DEVLINK_ATTR_PAD) ||
+	    nla_put_u64_64bit(msg, DEVLINK_ATTR_HEALTH_REPORTER_RECOVER_COUNT,
+			      snap.recovery_count, DEVLINK_ATTR_PAD))
+		goto msg_cancel;
+	if (ops->recover &&
+	    (nla_put_u64_64bit(msg, DEVLINK_ATTR_HEALTH_REPORTER_GRACEFUL_PERIOD,
+			       snap.cfg.graceful_period, DEVLINK_ATTR_PAD) ||
+	     nla_put_u64_64bit(msg, DEVLINK_ATTR_HEALTH_REPORTER_BURST_PERIOD,
+			       snap.cfg.burst_period, DEVLINK_ATTR_PAD) ||
+	     nla_put_u8(msg, DEVLINK_ATTR_HEALTH_REPORTER_AUTO_RECOVER,
+			snap.cfg.auto_recover)))
+		goto msg_cancel;
+	if (snap.dump_stored &&
+	    (nla_put_u64_64bit(msg, DEVLINK_ATTR_HEALTH_REPORTER_DUMP_TS,
+			       jiffies_to_msecs(snap.dump_ts),
+			       DEVLINK_ATTR_PAD) ||
+	     nla_put_u64_64bit(msg, DEVLINK_ATTR_HEALTH_REPORTER_DUMP_TS_NS,
+			       snap.dump_real_ts, DEVLINK_ATTR_PAD)))
+		goto msg_cancel;
+	if (ops->dump &&
+	    nla_put_u8(msg, DEVLINK_ATTR_HEALTH_REPORTER_AUTO_DUMP,
+		       snap.cfg.auto_dump))
+		goto msg_cancel;
+	nla_nest_end(msg, nest);
+
 	genlmsg_end(msg, hdr);
 	return 0;
+
+msg_cancel:
+	genlmsg_cancel(msg, hdr);
+	return -EMSGSIZE;
 }
 EXPORT_SYMBOL_IF_KUNIT(devlink_nl_health_reporter_fill);
 
@@ -332,58 +209,38 @@ free_msg:
 	return err;
 }
 
-/**
- * struct devlink_nl_health_list_ctx - GET dump position
- * @common: devlink_nl_dumpit()'s own state, which it reads through
- *	devlink_dump_state(); first so that both views agree. It resets
- *	@common.idx to 0 when it moves to the next instance; we set it to 1
- *	when we store a key, so a key is only used for the instance it was
- *	taken on.
- * @slot: list of the next reporter to send: 0 for the instance's own
- *	reporters, port index + 1 for a port's
- * @id: &devlink_health_reporter.id of the next reporter to send
- *
- * Lists are walked in slot order and each list is sorted by id, so
- * resuming at the first reporter at or after (@slot, @id) neither repeats
- * nor skips a reporter that existed during the whole dump, whatever was
- * created or destroyed in between.
+/*
+ * A GET dump that fills a message stores, in the devlink dump state, the
+ * key of the reporter that did not fit: health_slot, the list it is on
+ * (0 for the instance's own reporters, port index + 1 for a port's), and
+ * health_id, its &devlink_health_reporter.id. Lists are walked in slot
+ * order and each list is sorted by id, so resuming at the first reporter
+ * at or after (health_slot, health_id) neither repeats nor skips a
+ * reporter that existed during the whole dump, whatever was created or
+ * destroyed in between. devlink_nl_dumpit() resets idx to 0 when it moves
+ * to the next instance; idx is 1 while a key is stored, so a key is only
+ * used for the instance it was taken on.
  */
-struct devlink_nl_health_list_ctx {
-	struct devlink_nl_dump_state common;
-	u64 slot;
-	u64 id;
-};
-
-static_assert(offsetof(struct devlink_nl_health_list_ctx, common) == 0);
-
-static struct devlink_nl_health_list_ctx *
-devlink_nl_health_list_ctx(struct netlink_callback *cb)
-{
-	NL_ASSERT_DUMP_CTX_FITS(struct devlink_nl_health_list_ctx);
-
-	return (struct devlink_nl_health_list_ctx *)cb->ctx;
-}
-
 static int devlink_nl_health_list_put(struct sk_buff *msg,
 				      struct list_head *list, u64 slot,
 				      struct netlink_callback *cb, int flags)
 {
-	struct devlink_nl_health_list_ctx *ctx = devlink_nl_health_list_ctx(cb);
+	struct devlink_nl_dump_state *state = devlink_dump_state(cb);
 	struct devlink_health_reporter *reporter;
 	int err;
 
 	list_for_each_entry(reporter, list, list) {
-		if (ctx->common.idx && slot == ctx->slot &&
-		    reporter->id < ctx->id)
+		if (state->idx && slot == state->health_slot &&
+		    reporter->id < state->health_id)
 			continue;
 		err = devlink_nl_health_reporter_fill(msg, reporter,
 						      DEVLINK_CMD_HEALTH_REPORTER_GET,
 						      NETLINK_CB(cb->skb).portid,
 						      cb->nlh->nlmsg_seq, flags);
 		if (err) {
-			ctx->common.idx = 1;
-			ctx->slot = slot;
-			ctx->id = reporter->id;
+			state->idx = 1;
+			state->health_slot = slot;
+			state->health_id = reporter->id;
 			return err;
 		}
 	}
@@ -395,7 +252,7 @@ static int devlink_nl_health_reporter_get_dump_one(struct sk_buff *msg,
 						   struct netlink_callback *cb,
 						   int flags)
 {
-	struct devlink_nl_health_list_ctx *ctx = devlink_nl_health_list_ctx(cb);
+	struct devlink_nl_dump_state *state = devlink_dump_state(cb);
 	struct nlattr **attrs = genl_info_dump(cb)->attrs;
 	unsigned long first = 0, last = ULONG_MAX;
 	struct devlink_port *port;
@@ -406,15 +263,15 @@ static int devlink_nl_health_reporter_get_dump_one(struct sk_buff *msg,
 		first = nla_get_u32(attrs[DEVLINK_ATTR_PORT_INDEX]);
 		last = first;
 		flags |= NLM_F_DUMP_FILTERED;
-	} else if (!ctx->common.idx || !ctx->slot) {
+	} else if (!state->idx || !state->health_slot) {
 		err = devlink_nl_health_list_put(msg, &devlink->reporter_list,
 						 0, cb, flags);
 		if (err)
 			return err;
 	}
 
-	if (ctx->common.idx && ctx->slot)
-		first = max_t(unsigned long, first, ctx->slot - 1);
+	if (state->idx && state->health_slot)
+		first = max_t(unsigned long, first, state->health_slot - 1);
 	xa_for_each_range(&devlink->ports, index, port, first, last) {
 		err = devlink_nl_health_list_put(msg, &port->reporter_list,
 						 (u64)index + 1, cb, flags);

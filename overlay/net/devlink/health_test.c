@@ -1361,9 +1361,10 @@ static const struct health_msg_case health_msg_cases[] = {
 KUNIT_ARRAY_PARAM_DESC(health_msg, health_msg_cases, desc);
 
 /*
- * The message @reporter's state makes, encoded with the generic netlink
- * helpers in the order of 6.12's devlink_nl_health_reporter_fill(): what
- * the core's own writer must produce, byte for byte.
+ * The message @reporter's state makes, in the order of 6.12's
+ * devlink_nl_health_reporter_fill() with the burst period of later kernels
+ * after the grace period: what the core must send, byte for byte, since
+ * user space and the selftests compare replies with it.
  */
 static int health_msg_reference(struct sk_buff *msg,
 				struct devlink_health_reporter *reporter)
@@ -1422,7 +1423,7 @@ static void health_msg_skb_free(void *skb)
 
 /*
  * An skb of exactly @room bytes of tail room, filled with a poison that
- * the writer must overwrite, padding included.
+ * the fill must overwrite, padding included.
  */
 static struct sk_buff *health_msg_skb(struct kunit *test, unsigned int room)
 {
@@ -1459,9 +1460,9 @@ health_msg_reporter(struct kunit *test, const struct health_msg_case *c)
 }
 
 /*
- * The core writes a reporter message straight into the skb: same bytes as
- * the generic helpers, and a message that does not fit is refused whole,
- * however little room is missing.
+ * The core's reporter message has the attributes, order and padding of the
+ * reference, and a message that does not fit is refused whole, however
+ * little room is missing.
  */
 static void health_msg_matches_generic_encoding(struct kunit *test)
 {
