@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Usage: vm-run.sh -k BZIMAGE -n NAME [-t TIMEOUT_S] [-a "KERNEL ARGS"] -- CMD...
+# Usage: vm-run.sh -k BZIMAGE -n NAME [-t TIMEOUT_S] [-a "KERNEL ARGS"] [-i] -- CMD...
 #
 # Boot BZIMAGE under qemu TCG (KVM does not work on these machines) with the
 # host's root as a read-only 9p root and $WORK shared read-write at the same
@@ -9,21 +9,28 @@
 # (CMD's stdout+stderr), dmesg.log, rc (CMD's exit code; 124 when the guest
 # did not finish in time). Exits with CMD's code. Never waits unbounded: qemu
 # runs under timeout(1) and is killed with its log kept.
+#
+# -i counts instructions instead of running the guest at host speed: one
+# TCG thread with `-icount shift=0,sleep=off`, so the guest's clocks advance
+# one nanosecond per guest instruction and an idle guest skips ahead. A
+# guest duration then measures the instructions it took, which host load
+# does not change (for `make bench`).
 . "$(dirname "$0")/lib.sh"
 
-kernel='' name='' tmo=600 args=''
-while getopts k:n:t:a: o; do
+kernel='' name='' tmo=600 args='' accel=(-accel 'tcg,thread=multi')
+while getopts k:n:t:a:i o; do
 	case $o in
 	k) kernel=$OPTARG ;;
 	n) name=$OPTARG ;;
 	t) tmo=$OPTARG ;;
 	a) args=$OPTARG ;;
+	i) accel=(-accel 'tcg,thread=single' -icount 'shift=0,sleep=off') ;;
 	*) die "bad option" ;;
 	esac
 done
 shift $((OPTIND - 1))
 [[ $1 == -- ]] && shift
-[[ -r $kernel && -n $name && $# -gt 0 ]] || die "usage: vm-run.sh -k BZIMAGE -n NAME [-t S] [-a ARGS] -- CMD..."
+[[ -r $kernel && -n $name && $# -gt 0 ]] || die "usage: vm-run.sh -k BZIMAGE -n NAME [-t S] [-a ARGS] [-i] -- CMD..."
 
 run=$WORK/runs/$name
 rm -rf "$run"
@@ -62,7 +69,7 @@ flock -w "${VM_LOCK_WAIT:-3600}" 9 || die "another VM held the lab VM lock for t
 
 t0=$(date +%s.%N)
 timeout -k 10 "$tmo" qemu-system-x86_64 \
-	-accel tcg,thread=multi -cpu max -smp 2 -m 2G \
+	"${accel[@]}" -cpu max -smp 2 -m 2G \
 	-nographic -no-reboot -nodefaults -serial stdio -display none \
 	-kernel "$kernel" -append "$cmdline" \
 	-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap \
