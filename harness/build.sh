@@ -25,11 +25,17 @@ kmake() {
 }
 
 # Options the lab relies on: a missing one means a fragment silently failed
-# to apply (unmet dependency), which must stop the build, not the test.
+# to apply (unmet dependency), which must stop the build, not the test. A
+# later fragment may turn off what an earlier one turned on (bench: KUnit).
 required_options() {
-	grep -h '^CONFIG_.*=y' "${fragments[@]}" | cut -d= -f1 |
-		grep -v -e DEVLINK_HEALTH_KUNIT_TEST
-	[[ $tree == ours ]] && echo CONFIG_DEVLINK_HEALTH_KUNIT_TEST
+	local off
+	off=$(grep -h '^CONFIG_.*=n' "${fragments[@]}" | cut -d= -f1)
+	{
+		grep -h '^CONFIG_.*=y' "${fragments[@]}" | cut -d= -f1 |
+			grep -v -e DEVLINK_HEALTH_KUNIT_TEST
+		[[ $tree == ours && $off != *CONFIG_KUNIT* ]] &&
+			echo CONFIG_DEVLINK_HEALTH_KUNIT_TEST
+	} | grep -v -x -F -e "${off:-none}"
 }
 
 configure() {

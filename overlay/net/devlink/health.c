@@ -90,7 +90,6 @@
 #include <linux/ktime.h>
 #include <linux/lockdep.h>
 #include <linux/printk.h>
-#include <linux/ratelimit.h>
 #include <linux/refcount.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -239,39 +238,111 @@ static void devlink_health_notify(struct devlink_health_reporter *reporter)
 }
 
 /*
+ * May @reporter log a line now? At most DEVLINK_HEALTH_LOG_BURST lines in
+ * DEVLINK_HEALTH_LOG_INTERVAL per reporter, so that a storm of reports on
+ * one reporter floods neither the log nor hides another reporter's lines.
+ * The first line of a window tells, in *@missed, how many lines the
+ * previous window suppressed. Counted under @reporter's lock, which a
+ * report holds anyway to count the error.
+ */
+VISIBLE_IF_KUNIT bool
+devlink_health_log_allowed(struct devlink_health_reporter *reporter,
+			   unsigned long now, unsigned int *missed)
+{
+	lockdep_assert_held(&reporter->lock);
+
+	*missed = 0;
+	if (!reporter->log_lines ||
+	    now - reporter->log_begin >= DEVLINK_HEALTH_LOG_INTERVAL) {
+		*missed = reporter->log_missed;
+		reporter->log_begin = now;
+		reporter->log_lines = 0;
+		reporter->log_missed = 0;
+	}
+	if (reporter->log_lines == DEVLINK_HEALTH_LOG_BURST) {
+		reporter->log_missed++;
+		return false;
+	}
+	reporter->log_lines++;
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(devlink_health_log_allowed);
+
+/*
  * One line in the kernel log about @reporter, naming its instance and
  * port, so that an admin reading the log sees health events without
- * tracing. Rate limited per reporter: a storm of reports on one reporter
- * gives DEVLINK_HEALTH_LOG_BURST lines in DEVLINK_HEALTH_LOG_INTERVAL, then
- * a count of the lines suppressed, and hides nothing of another reporter.
- * Any context: the rate limit takes its raw spinlock by trylock only, and
- * printk may be called from hard IRQ.
+ * tracing; preceded by the count of lines suppressed before it, if any.
+ * Any context: printk may be called from hard IRQ.
  */
+static __printf(3, 4) void
+devlink_health_pr(const struct devlink_health_reporter *reporter,
+		  unsigned int missed, const char *fmt, ...)
+{
+	struct devlink_port *port = reporter->devlink_port;
+	struct device *dev = reporter->devlink->dev;
+	char port_str[sizeof(" port 4294967295")] = "";
+	struct va_format vaf;
+	va_list args;
+
+	if (port)
+		snprintf(port_str, sizeof(port_str), " port %u", port->index);
+	if (missed)
+		pr_warn("devlink %s/%s%s: health reporter %s: %u log lines suppressed\n",
+			dev->bus->name, dev_name(dev), port_str,
+			reporter->ops->name, missed);
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	pr_warn("devlink %s/%s%s: health reporter %s: %pV\n",
+		dev->bus->name, dev_name(dev), port_str, reporter->ops->name,
+		&vaf);
+	va_end(args);
+}
+
+/* A rate-limited line about @reporter; see devlink_health_log_allowed(). */
 static __printf(2, 3) void
 devlink_health_log(struct devlink_health_reporter *reporter,
 		   const char *fmt, ...)
 {
-	struct devlink_port *port = reporter->devlink_port;
-	struct device *dev = reporter->devlink->dev;
 	struct va_format vaf;
+	unsigned long flags;
+	unsigned int missed;
 	va_list args;
+	bool allowed;
 
-	if (!___ratelimit(&reporter->log_rs, reporter->ops->name))
+	raw_spin_lock_irqsave(&reporter->lock, flags);
+	allowed = devlink_health_log_allowed(reporter, devlink_health_now(),
+					     &missed);
+	raw_spin_unlock_irqrestore(&reporter->lock, flags);
+	if (!allowed)
 		return;
 
 	va_start(args, fmt);
 	vaf.fmt = fmt;
 	vaf.va = &args;
-	if (port)
-		pr_warn("devlink %s/%s port %u: health reporter %s: %pV\n",
-			dev->bus->name, dev_name(dev), port->index,
-			reporter->ops->name, &vaf);
-	else
-		pr_warn("devlink %s/%s: health reporter %s: %pV\n",
-			dev->bus->name, dev_name(dev), reporter->ops->name,
-			&vaf);
+	devlink_health_pr(reporter, missed, "%pV", &vaf);
 	va_end(args);
 }
+
+/**
+ * struct devlink_health_report_ctx - what the first step of a report decided
+ * @now: when the decision was made, in jiffies
+ * @last_recovery_ts: the reporter's last recovery then, in jiffies
+ * @decision: the decision
+ * @want_dump: auto-dump is on and no dump was stored; checked again under
+ *	the instance lock, but saves taking it when false
+ * @log: the rate limit allows a log line about the report
+ * @log_missed: log lines suppressed before it, see
+ *	devlink_health_log_allowed()
+ */
+struct devlink_health_report_ctx {
+	unsigned long now;
+	unsigned long last_recovery_ts;
+	enum devlink_health_decision decision;
+	unsigned int log_missed;
+	bool want_dump;
+	bool log;
+};
 
 /*
  * What a report does about recovery, as the log line says it. @nowait:
@@ -297,10 +368,14 @@ devlink_health_outcome(enum devlink_health_decision decision, bool nowait)
 	}
 }
 
+/* The line about a report, if devlink_health_enter_error() allowed one. */
 static void devlink_health_log_report(struct devlink_health_reporter *reporter,
+				      const struct devlink_health_report_ctx *rc,
 				      const char *msg, const char *outcome)
 {
-	devlink_health_log(reporter, "error \"%s\": %s", msg ?: "", outcome);
+	if (rc->log)
+		devlink_health_pr(reporter, rc->log_missed, "error \"%s\": %s",
+				  msg ?: "", outcome);
 }
 
 /**
@@ -632,8 +707,6 @@ devlink_health_reporter_new(struct devlink *devlink, struct devlink_port *port,
 	/* not listed yet: nobody else sees the reporter */
 	reporter->health_state = DEVLINK_HEALTH_REPORTER_STATE_HEALTHY;
 	reporter->cfg = cfg;
-	ratelimit_state_init(&reporter->log_rs, DEVLINK_HEALTH_LOG_INTERVAL,
-			     DEVLINK_HEALTH_LOG_BURST);
 
 	/* appending keeps the list sorted by id, the GET dump resume key */
 	list_add_tail(&reporter->list,
@@ -1067,13 +1140,13 @@ static void devlink_health_recovered(struct devlink_health_reporter *reporter,
 {
 	struct devlink_health_recover_input in;
 	enum devlink_health_decision decision;
-	unsigned long flags, now;
+	unsigned long now;
 
-	raw_spin_lock_irqsave(&reporter->lock, flags);
+	raw_spin_lock_irq(&reporter->lock);
 	devlink_health_count_recovery(reporter);
 	if (reporter->error_count == errors) {
 		reporter->health_state = DEVLINK_HEALTH_REPORTER_STATE_HEALTHY;
-		raw_spin_unlock_irqrestore(&reporter->lock, flags);
+		raw_spin_unlock_irq(&reporter->lock);
 		return;
 	}
 	devlink_health_recover_input_get(reporter, &in);
@@ -1085,7 +1158,7 @@ static void devlink_health_recovered(struct devlink_health_reporter *reporter,
 		reporter->recover_inflight = true;
 		devlink_health_defer(reporter, DEVLINK_HEALTH_DEFER_RECOVER);
 	}
-	raw_spin_unlock_irqrestore(&reporter->lock, flags);
+	raw_spin_unlock_irq(&reporter->lock);
 
 	if (decision == DEVLINK_HEALTH_DECISION_GRACE)
 		trace_devlink_health_recover_aborted(reporter->devlink,
@@ -1114,17 +1187,16 @@ int devlink_health_recover(struct devlink_health_reporter *reporter,
 			   void *priv_ctx, struct netlink_ext_ack *extack)
 {
 	enum devlink_health_reporter_state state;
-	unsigned long flags;
 	u64 errors;
 	int err;
 
 	devl_assert_locked(reporter->devlink);
 
 	/* the errors counted here are the ones this recovery answers */
-	raw_spin_lock_irqsave(&reporter->lock, flags);
+	raw_spin_lock_irq(&reporter->lock);
 	state = reporter->health_state;
 	errors = reporter->error_count;
-	raw_spin_unlock_irqrestore(&reporter->lock, flags);
+	raw_spin_unlock_irq(&reporter->lock);
 	if (state == DEVLINK_HEALTH_REPORTER_STATE_HEALTHY)
 		return 0;
 	if (!reporter->ops->recover) {
@@ -1149,21 +1221,6 @@ int devlink_health_recover(struct devlink_health_reporter *reporter,
 }
 EXPORT_SYMBOL_IF_KUNIT(devlink_health_recover);
 
-/**
- * struct devlink_health_report_ctx - what the first step of a report decided
- * @in: the inputs of the recovery decision, copied from the reporter
- * @now: when the decision was made, in jiffies
- * @decision: the decision
- * @want_dump: auto-dump is on and no dump was stored; checked again under
- *	the instance lock, but saves taking it when false
- */
-struct devlink_health_report_ctx {
-	struct devlink_health_recover_input in;
-	unsigned long now;
-	enum devlink_health_decision decision;
-	bool want_dump;
-};
-
 /*
  * First step of every report, synchronous or not: count the error, enter
  * the error state and decide about recovery, all in one section under
@@ -1173,12 +1230,21 @@ struct devlink_health_report_ctx {
 static void devlink_health_enter_error(struct devlink_health_reporter *reporter,
 				       struct devlink_health_report_ctx *rc)
 {
+	struct devlink_health_recover_input in;
+
 	lockdep_assert_held(&reporter->lock);
 
-	devlink_health_recover_input_get(reporter, &rc->in);
-	rc->want_dump = reporter->cfg.auto_dump && !reporter->dump_fmsg;
 	rc->now = devlink_health_now();
-	rc->decision = devlink_health_recover_decide(&rc->in, rc->now);
+	rc->last_recovery_ts = reporter->last_recovery_ts;
+	rc->want_dump = reporter->cfg.auto_dump && !reporter->dump_fmsg;
+	/* without auto-recover, the decision needs none of its inputs */
+	if (reporter->cfg.auto_recover) {
+		devlink_health_recover_input_get(reporter, &in);
+		rc->decision = devlink_health_recover_decide(&in, rc->now);
+	} else {
+		rc->decision = DEVLINK_HEALTH_DECISION_MANUAL;
+	}
+	rc->log = devlink_health_log_allowed(reporter, rc->now, &rc->log_missed);
 
 	reporter->health_state = DEVLINK_HEALTH_REPORTER_STATE_ERROR;
 	reporter->error_count++;
@@ -1198,7 +1264,7 @@ static int devlink_health_report_cancel(struct devlink_health_reporter *reporter
 	trace_devlink_health_recover_aborted(reporter->devlink,
 					     reporter->ops->name,
 					     DEVLINK_HEALTH_REPORTER_STATE_ERROR,
-					     rc->now - rc->in.last_recovery_ts);
+					     rc->now - rc->last_recovery_ts);
 	return -ECANCELED;
 }
 
@@ -1238,17 +1304,16 @@ int devlink_health_report(struct devlink_health_reporter *reporter,
 {
 	struct devlink *devlink = reporter->devlink;
 	struct devlink_health_report_ctx rc;
-	unsigned long flags;
 	int err = 0;
 
 	might_sleep();
 	WARN_ON(!msg);
 	trace_devlink_health_report(devlink, reporter->ops->name, msg);
 
-	raw_spin_lock_irqsave(&reporter->lock, flags);
+	raw_spin_lock_irq(&reporter->lock);
 	devlink_health_enter_error(reporter, &rc);
-	raw_spin_unlock_irqrestore(&reporter->lock, flags);
-	devlink_health_log_report(reporter, msg,
+	raw_spin_unlock_irq(&reporter->lock);
+	devlink_health_log_report(reporter, &rc, msg,
 				  devlink_health_outcome(rc.decision, false));
 	devlink_health_notify(reporter);
 
@@ -1348,7 +1413,7 @@ int devlink_health_report_nowait(struct devlink_health_reporter *reporter,
 	}
 	devlink_health_defer(reporter, todo);
 	raw_spin_unlock_irqrestore(&reporter->lock, flags);
-	devlink_health_log_report(reporter, msg,
+	devlink_health_log_report(reporter, &rc, msg,
 				  closed && recover ?
 				  "recovery refused (reporter closed)" :
 				  devlink_health_outcome(rc.decision, true));
@@ -1439,16 +1504,15 @@ devlink_health_reporter_state_update(struct devlink_health_reporter *reporter,
 				     enum devlink_health_reporter_state state)
 {
 	enum devlink_health_reporter_state old;
-	unsigned long flags;
 
 	if (WARN_ON(state != DEVLINK_HEALTH_REPORTER_STATE_HEALTHY &&
 		    state != DEVLINK_HEALTH_REPORTER_STATE_ERROR))
 		return;
 
-	raw_spin_lock_irqsave(&reporter->lock, flags);
+	raw_spin_lock_irq(&reporter->lock);
 	old = reporter->health_state;
 	reporter->health_state = state;
-	raw_spin_unlock_irqrestore(&reporter->lock, flags);
+	raw_spin_unlock_irq(&reporter->lock);
 	if (old == state)
 		return;
 

@@ -20,7 +20,6 @@
 #include <linux/align.h>
 #include <linux/jiffies.h>
 #include <linux/list.h>
-#include <linux/ratelimit.h>
 #include <linux/refcount.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -206,9 +205,9 @@ enum devlink_health_defer {
  *	Starts at 0 and never wraps, so a stored dump's generation is never 0.
  * @fmsg_warned: the kernel log was told about a malformed fmsg from the
  *	dump or diagnose op; under the instance lock, which both run under
- * @log_rs: rate limit of the reporter's log lines about reports and failed
- *	recoveries; has its own raw spinlock, only ever try-locked, so the
- *	lines may be logged from any context
+ * @log_begin: jiffies when the current window of the log rate limit began
+ * @log_lines: log lines of the reporter in that window
+ * @log_missed: log lines suppressed in that window
  */
 struct devlink_health_reporter {
 	struct list_head list;
@@ -222,7 +221,7 @@ struct devlink_health_reporter {
 	bool reloading;
 	struct work_struct deferred_work;
 
-	raw_spinlock_t lock; /* protects health_state .. dump_real_ts */
+	raw_spinlock_t lock; /* protects health_state .. log_missed */
 	enum devlink_health_reporter_state health_state;
 	u64 error_count;
 	u64 recovery_count;
@@ -233,10 +232,12 @@ struct devlink_health_reporter {
 	struct devlink_fmsg *dump_fmsg;
 	unsigned long dump_ts;
 	u64 dump_real_ts;
+	unsigned long log_begin;
+	unsigned int log_lines;
+	unsigned int log_missed;
 
 	u64 dump_gen; /* under the instance lock */
 	bool fmsg_warned;
-	struct ratelimit_state log_rs;
 };
 
 /**
@@ -340,6 +341,8 @@ void devlink_health_deferred_flush(void);
 int devlink_health_reporter_periods(const struct devlink_health_reporter_ops *ops,
 				    u64 graceful_period,
 				    struct devlink_health_config *cfg);
+bool devlink_health_log_allowed(struct devlink_health_reporter *reporter,
+				unsigned long now, unsigned int *missed);
 #endif
 
 /* ---------------------------------------------------------------------

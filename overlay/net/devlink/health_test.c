@@ -461,6 +461,48 @@ static void health_state_report_counts_and_enters_error(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, snap.recovery_count, 0);
 }
 
+/* One step of the log rate limit, as a report takes it. */
+static bool health_state_log_step(struct devlink_health_reporter *reporter,
+				  unsigned int *missed)
+{
+	struct health_state_fake *fake = kunit_get_current_test()->priv;
+	bool allowed;
+
+	raw_spin_lock_irq(&reporter->lock);
+	allowed = devlink_health_log_allowed(reporter, fake->now, missed);
+	raw_spin_unlock_irq(&reporter->lock);
+	return allowed;
+}
+
+/*
+ * A storm gets DEVLINK_HEALTH_LOG_BURST lines a window; the first line of
+ * a later window carries the count of the lines suppressed, once.
+ */
+static void health_state_log_rate_limit(struct kunit *test)
+{
+	struct health_state_fake *fake = test->priv;
+	struct devlink_health_reporter *reporter, *other;
+	unsigned int missed, lines = 0, i;
+
+	reporter = health_state_reporter(test, &health_state_bare_ops, 0);
+	other = health_state_reporter(test, &health_state_recover_ops, 0);
+	for (i = 0; i < DEVLINK_HEALTH_LOG_BURST + 15; i++) {
+		lines += health_state_log_step(reporter, &missed);
+		KUNIT_EXPECT_EQ(test, missed, 0);
+	}
+	KUNIT_EXPECT_EQ(test, lines, DEVLINK_HEALTH_LOG_BURST);
+	/* another reporter has a budget of its own */
+	KUNIT_EXPECT_TRUE(test, health_state_log_step(other, &missed));
+
+	fake->now += DEVLINK_HEALTH_LOG_INTERVAL - 1;
+	KUNIT_EXPECT_FALSE(test, health_state_log_step(reporter, &missed));
+	fake->now++;
+	KUNIT_EXPECT_TRUE(test, health_state_log_step(reporter, &missed));
+	KUNIT_EXPECT_EQ(test, missed, 16);
+	KUNIT_EXPECT_TRUE(test, health_state_log_step(reporter, &missed));
+	KUNIT_EXPECT_EQ(test, missed, 0);
+}
+
 static void health_state_auto_recover_heals(struct kunit *test)
 {
 	struct health_state_fake *fake = test->priv;
@@ -1562,6 +1604,7 @@ static struct kunit_case health_state_cases[] = {
 	KUNIT_CASE_PARAM(health_recover_decides, health_decision_gen_params),
 	KUNIT_CASE(health_state_defaults_follow_ops),
 	KUNIT_CASE(health_state_report_counts_and_enters_error),
+	KUNIT_CASE(health_state_log_rate_limit),
 	KUNIT_CASE(health_state_auto_recover_heals),
 	KUNIT_CASE(health_state_grace_period_on_fake_clock),
 	KUNIT_CASE(health_state_unrecovered_error_cancels),

@@ -799,7 +799,7 @@ log_report_lines()
 # klog_has_suppressed BASE: the rate limit told how many lines it dropped
 klog_has_suppressed()
 {
-	klog_since "$1" | grep -qE 'port_dummy: [0-9]+ callbacks suppressed'
+	klog_since "$1" | grep -qE 'health reporter port_dummy: [0-9]+ log lines suppressed'
 }
 
 # A storm of reports gives at most 10 lines a reporter every 5 s, then a
@@ -823,7 +823,7 @@ log_rate_limited()
 	sleep_until $((t1 + 5200))
 	must_knob "$H/ports/0/report_nowait" 1 || return
 	wait_until 5000 klog_has_suppressed "$base" ||
-		fail "no 'callbacks suppressed' line after the storm"
+		fail "no 'log lines suppressed' line after the storm"
 }
 
 #
