@@ -39,7 +39,7 @@ struct netlink_ext_ack;
 
 /*
  * Upper bound on the encoded size of one fmsg. A producer that goes past
- * it gets -EMSGSIZE latched and the fmsg is refused as a whole, so a
+ * it gets -EMSGSIZE recorded and the fmsg is refused as a whole, so a
  * runaway dump callback cannot eat the machine's memory.
  */
 #define DEVLINK_FMSG_SIZE_MAX	(64U << 20)

@@ -131,7 +131,8 @@ struct devlink_fmsg {
 
 /* ----- storage ----- */
 
-static void devlink_fmsg_latch(struct devlink_fmsg *fmsg, int err)
+/* The first error is the one to report: later ones follow from it. */
+static void devlink_fmsg_set_err(struct devlink_fmsg *fmsg, int err)
 {
 	if (!fmsg->err)
 		fmsg->err = err;
@@ -184,7 +185,7 @@ static int devlink_fmsg_chunk_add(struct devlink_fmsg *fmsg, u32 need)
 
 /*
  * Room for an item of up to @need bytes at the tail of the stream, or NULL
- * with the error latched. The caller encodes the item there and commits
+ * with the error recorded. The caller encodes the item there and commits
  * the bytes it really used, which may be less than @need.
  */
 static u8 *devlink_fmsg_reserve(struct devlink_fmsg *fmsg, u32 need)
@@ -195,7 +196,7 @@ static u8 *devlink_fmsg_reserve(struct devlink_fmsg *fmsg, u32 need)
 	if (fmsg->err)
 		return NULL;
 	if (need > fmsg->size_max - fmsg->len) {
-		devlink_fmsg_latch(fmsg, -EMSGSIZE);
+		devlink_fmsg_set_err(fmsg, -EMSGSIZE);
 		return NULL;
 	}
 
@@ -203,7 +204,7 @@ static u8 *devlink_fmsg_reserve(struct devlink_fmsg *fmsg, u32 need)
 	if (!tail || fmsg->tail_size - tail->used < need) {
 		/* The old tail keeps its unused end: items never straddle. */
 		if (devlink_fmsg_chunk_add(fmsg, need)) {
-			devlink_fmsg_latch(fmsg, -ENOMEM);
+			devlink_fmsg_set_err(fmsg, -ENOMEM);
 			return NULL;
 		}
 		tail = &fmsg->chunks[fmsg->nr_chunks - 1];
@@ -293,7 +294,7 @@ static void devlink_fmsg_put_value(struct devlink_fmsg *fmsg,
 	u8 *p;
 
 	if (len > DEVLINK_FMSG_MAX_SIZE) {
-		devlink_fmsg_latch(fmsg, -EMSGSIZE);
+		devlink_fmsg_set_err(fmsg, -EMSGSIZE);
 		return;
 	}
 
@@ -319,9 +320,9 @@ static void devlink_fmsg_put_value(struct devlink_fmsg *fmsg,
 /* ----- nesting rules ----- */
 
 /*
- * Whether a put may go on: no error latched yet, and a binary pair is
+ * Whether a put may go on: no error recorded yet, and a binary pair is
  * open only if this put is one of the two allowed in it (binary value,
- * binary pair end). These are 6.12's refusals, latched as -EINVAL.
+ * binary pair end). These are 6.12's refusals, recorded as -EINVAL.
  */
 static bool devlink_fmsg_may_put(struct devlink_fmsg *fmsg, bool binary)
 {
@@ -331,7 +332,7 @@ static bool devlink_fmsg_may_put(struct devlink_fmsg *fmsg, bool binary)
 	if (fmsg->err)
 		return false;
 	if (fmsg->binary != binary) {
-		devlink_fmsg_latch(fmsg, -EINVAL);
+		devlink_fmsg_set_err(fmsg, -EINVAL);
 		return false;
 	}
 	return true;
@@ -379,7 +380,7 @@ static void devlink_fmsg_pair_open(struct devlink_fmsg *fmsg, const char *name,
 
 	len = strlen(name) + 1;
 	if (len > DEVLINK_FMSG_MAX_SIZE) {
-		devlink_fmsg_latch(fmsg, -EMSGSIZE);
+		devlink_fmsg_set_err(fmsg, -EMSGSIZE);
 		return;
 	}
 
@@ -434,7 +435,7 @@ static void devlink_fmsg_put_binary(struct devlink_fmsg *fmsg, const u8 *data,
  * devlink_fmsg_obj_nest_start - open an object
  * @fmsg: formatted message being built
  *
- * Errors (a binary pair open, no memory) are latched in @fmsg and make
+ * Errors (a binary pair open, no memory) are recorded in @fmsg and make
  * every later put a no-op; the reporter core reports them when it
  * finishes the message.
  *
@@ -454,7 +455,7 @@ EXPORT_SYMBOL_GPL(devlink_fmsg_obj_nest_start);
  *
  * Puts one nest end. If the innermost open nest is not an object, the
  * end is put anyway and @fmsg is marked malformed, not refused.
- * Latches -EINVAL in @fmsg if a binary pair is open.
+ * Records -EINVAL in @fmsg if a binary pair is open.
  *
  * Context: Process context, may sleep (allocates with GFP_KERNEL).
  */
@@ -471,7 +472,7 @@ EXPORT_SYMBOL_GPL(devlink_fmsg_obj_nest_end);
  * @name: name of the pair, NUL-terminated
  *
  * The pair then takes one value, object or array. A @name longer than
- * DEVLINK_FMSG_MAX_SIZE latches -EMSGSIZE in @fmsg.
+ * DEVLINK_FMSG_MAX_SIZE records -EMSGSIZE in @fmsg.
  *
  * Context: Process context, may sleep (allocates with GFP_KERNEL).
  */
@@ -486,7 +487,7 @@ EXPORT_SYMBOL_GPL(devlink_fmsg_pair_nest_start);
  * @fmsg: formatted message being built
  *
  * Puts one nest end. If the innermost open nest is not a pair, the end is
- * put anyway and @fmsg is marked malformed, not refused. Latches -EINVAL
+ * put anyway and @fmsg is marked malformed, not refused. Records -EINVAL
  * in @fmsg if a binary pair is open.
  *
  * Context: Process context, may sleep (allocates with GFP_KERNEL).
@@ -521,7 +522,7 @@ EXPORT_SYMBOL_GPL(devlink_fmsg_arr_pair_nest_start);
  *
  * Puts two nest ends, for the array and its pair. If the innermost open
  * nests are not an array in a pair, the ends are put anyway and @fmsg is
- * marked malformed, not refused. Latches -EINVAL in @fmsg if a binary
+ * marked malformed, not refused. Records -EINVAL in @fmsg if a binary
  * pair is open.
  *
  * Context: Process context, may sleep (allocates with GFP_KERNEL).
@@ -538,7 +539,7 @@ EXPORT_SYMBOL_GPL(devlink_fmsg_arr_pair_nest_end);
  * @name: name of the array, NUL-terminated
  *
  * Until devlink_fmsg_binary_pair_nest_end(), only devlink_fmsg_binary_put()
- * is allowed; any other put latches -EINVAL in @fmsg.
+ * is allowed; any other put records -EINVAL in @fmsg.
  *
  * Context: Process context, may sleep (allocates with GFP_KERNEL).
  */
@@ -553,7 +554,7 @@ EXPORT_SYMBOL_GPL(devlink_fmsg_binary_pair_nest_start);
  * devlink_fmsg_binary_pair_nest_end - close the binary array opened last
  * @fmsg: formatted message being built
  *
- * Puts two nest ends, for the array and its pair. Latches -EINVAL in
+ * Puts two nest ends, for the array and its pair. Records -EINVAL in
  * @fmsg if no binary pair is open.
  *
  * Context: Process context, may sleep (allocates with GFP_KERNEL).
@@ -606,7 +607,7 @@ static void devlink_fmsg_u64_put(struct devlink_fmsg *fmsg, u64 value)
  * @fmsg: formatted message being built
  * @value: NUL-terminated string, sent with its NUL
  *
- * A string longer than DEVLINK_FMSG_MAX_SIZE latches -EMSGSIZE in @fmsg.
+ * A string longer than DEVLINK_FMSG_MAX_SIZE records -EMSGSIZE in @fmsg.
  *
  * Context: Process context, may sleep (allocates with GFP_KERNEL).
  */
@@ -625,7 +626,7 @@ EXPORT_SYMBOL_GPL(devlink_fmsg_string_put);
  * @value_len: bytes of data, at most DEVLINK_FMSG_MAX_SIZE
  *
  * Only allowed inside devlink_fmsg_binary_pair_nest_start(); elsewhere it
- * latches -EINVAL in @fmsg. A longer @value_len latches -EMSGSIZE.
+ * records -EINVAL in @fmsg. A longer @value_len records -EMSGSIZE.
  *
  * A value longer than DEVLINK_FMSG_BINARY_PIECE is put as several
  * consecutive values: with its headers it would not fit the smallest
@@ -643,7 +644,7 @@ void devlink_fmsg_binary_put(struct devlink_fmsg *fmsg, const void *value,
 	if (!devlink_fmsg_may_put(fmsg, true))
 		return;
 	if (value_len > DEVLINK_FMSG_MAX_SIZE) {
-		devlink_fmsg_latch(fmsg, -EMSGSIZE);
+		devlink_fmsg_set_err(fmsg, -EMSGSIZE);
 		return;
 	}
 	devlink_fmsg_put_binary(fmsg, value, value_len);
@@ -888,7 +889,7 @@ EXPORT_SYMBOL_IF_KUNIT(devlink_fmsg_free);
  * it again returns the same result.
  *
  * Context: Any context; the caller owns @fmsg.
- * Return: 0 if @fmsg may be sent, else the first error latched while
+ * Return: 0 if @fmsg may be sent, else the first error kept while
  * building it (-EINVAL for a put refused in or out of a binary pair,
  * -EMSGSIZE for a too big item or fmsg, -ENOMEM).
  */
@@ -1132,7 +1133,7 @@ EXPORT_SYMBOL_IF_KUNIT(devlink_fmsg_cursor_done);
  * Return: 0 when the end of the stream was reached (with a cursor already
  * at the end, an empty nest is added); -EMSGSIZE when @skb filled up
  * first: @cursor points at the first item not emitted and, if it did not
- * move, @skb is left untouched; the error latched in @fmsg if it has one;
+ * move, @skb is left untouched; the error recorded in @fmsg if it has one;
  * -EINVAL if @fmsg is not finished or @cursor is out of its bounds.
  */
 int devlink_fmsg_fill(const struct devlink_fmsg *fmsg, struct sk_buff *skb,

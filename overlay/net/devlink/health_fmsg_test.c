@@ -1172,16 +1172,16 @@ static void devlink_fmsg_test_nesting(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cursor.offset, 0);
 }
 
-/* ----- first error latched ----- */
+/* ----- first error kept ----- */
 
-struct fmsg_test_latch_case {
+struct fmsg_test_first_err_case {
 	const char *desc;
 	struct fmsg_test_step first[6];
 	struct fmsg_test_step later[6];
 	int err;
 };
 
-static const struct fmsg_test_latch_case fmsg_test_latch_cases[] = {
+static const struct fmsg_test_first_err_case fmsg_test_first_err_cases[] = {
 	{ "binary pair end outside one, then valid puts",
 	  { { OP_OBJ_START }, { OP_U32_PAIR, "v", .num = 1 }, { OP_OBJ_END },
 	    { OP_BIN_END } },
@@ -1199,11 +1199,11 @@ static const struct fmsg_test_latch_case fmsg_test_latch_cases[] = {
 	  -EINVAL },
 };
 
-KUNIT_ARRAY_PARAM_DESC(fmsg_test_latch, fmsg_test_latch_cases, desc);
+KUNIT_ARRAY_PARAM_DESC(fmsg_test_first_err, fmsg_test_first_err_cases, desc);
 
-static void devlink_fmsg_test_error_latched(struct kunit *test)
+static void devlink_fmsg_test_first_error_kept(struct kunit *test)
 {
-	const struct fmsg_test_latch_case *c = test->param_value;
+	const struct fmsg_test_first_err_case *c = test->param_value;
 	struct devlink_fmsg *fmsg = fmsg_test_alloc(test);
 	struct devlink_fmsg_cursor cursor = {};
 	struct sk_buff *skb = fmsg_test_skb(test, PAGE_SIZE);
@@ -1714,8 +1714,8 @@ static struct kunit_case devlink_fmsg_test_cases[] = {
 			 fmsg_test_skew_gen_params),
 	KUNIT_CASE(devlink_fmsg_test_netdevsim_6_12_accepted),
 	KUNIT_CASE_PARAM(devlink_fmsg_test_nesting, fmsg_test_nest_gen_params),
-	KUNIT_CASE_PARAM(devlink_fmsg_test_error_latched,
-			 fmsg_test_latch_gen_params),
+	KUNIT_CASE_PARAM(devlink_fmsg_test_first_error_kept,
+			 fmsg_test_first_err_gen_params),
 	KUNIT_CASE(devlink_fmsg_test_binary_memory),
 	KUNIT_CASE_PARAM(devlink_fmsg_test_binary_chunking,
 			 fmsg_test_binary_gen_params),
