@@ -129,6 +129,7 @@ static struct workqueue_struct *devlink_health_deferred_wq(void)
 	return devlink_health_wq ?: system_unbound_wq;
 }
 
+#if IS_ENABLED(CONFIG_KUNIT)
 /**
  * devlink_health_deferred_flush() - wait for the deferred work queued so far
  *
@@ -141,6 +142,7 @@ VISIBLE_IF_KUNIT void devlink_health_deferred_flush(void)
 	flush_workqueue(devlink_health_deferred_wq());
 }
 EXPORT_SYMBOL_IF_KUNIT(devlink_health_deferred_flush);
+#endif
 
 /**
  * devlink_health_now() - the health core's clock
@@ -543,7 +545,10 @@ void devl_health_reporter_close(struct devlink_health_reporter *reporter)
 EXPORT_SYMBOL_GPL(devl_health_reporter_close);
 
 /* Set the reloading mark of every reporter of @devlink and of its ports. */
-static void devlink_health_set_reloading(struct devlink *devlink, bool reloading)
+/* Call @fn on every reporter of @devlink: its own, then its ports'. */
+static void
+devlink_health_for_each_reporter(struct devlink *devlink,
+				 void (*fn)(struct devlink_health_reporter *reporter))
 {
 	struct devlink_health_reporter *reporter;
 	struct devlink_port *port;
@@ -551,17 +556,22 @@ static void devlink_health_set_reloading(struct devlink *devlink, bool reloading
 
 	devl_assert_locked(devlink);
 
-	list_for_each_entry(reporter, &devlink->reporter_list, list) {
-		WRITE_ONCE(reporter->reloading, reloading);
-		if (reloading)
-			devlink_health_quiesce(reporter);
-	}
+	list_for_each_entry(reporter, &devlink->reporter_list, list)
+		fn(reporter);
 	xa_for_each(&devlink->ports, index, port)
-		list_for_each_entry(reporter, &port->reporter_list, list) {
-			WRITE_ONCE(reporter->reloading, reloading);
-			if (reloading)
-				devlink_health_quiesce(reporter);
-		}
+		list_for_each_entry(reporter, &port->reporter_list, list)
+			fn(reporter);
+}
+
+static void devlink_health_close_for_reload(struct devlink_health_reporter *reporter)
+{
+	WRITE_ONCE(reporter->reloading, true);
+	devlink_health_quiesce(reporter);
+}
+
+static void devlink_health_open_after_reload(struct devlink_health_reporter *reporter)
+{
+	WRITE_ONCE(reporter->reloading, false);
 }
 
 /**
@@ -576,7 +586,7 @@ static void devlink_health_set_reloading(struct devlink *devlink, bool reloading
  */
 void devlink_health_reload_down(struct devlink *devlink)
 {
-	devlink_health_set_reloading(devlink, true);
+	devlink_health_for_each_reporter(devlink, devlink_health_close_for_reload);
 }
 
 /**
@@ -590,7 +600,7 @@ void devlink_health_reload_down(struct devlink *devlink)
  */
 void devlink_health_reload_up(struct devlink *devlink)
 {
-	devlink_health_set_reloading(devlink, false);
+	devlink_health_for_each_reporter(devlink, devlink_health_open_after_reload);
 }
 
 /**
@@ -605,17 +615,7 @@ void devlink_health_reload_up(struct devlink *devlink)
  */
 void devlink_health_unregister(struct devlink *devlink)
 {
-	struct devlink_health_reporter *reporter;
-	struct devlink_port *port;
-	unsigned long index;
-
-	devl_assert_locked(devlink);
-
-	list_for_each_entry(reporter, &devlink->reporter_list, list)
-		devl_health_reporter_close(reporter);
-	xa_for_each(&devlink->ports, index, port)
-		list_for_each_entry(reporter, &port->reporter_list, list)
-			devl_health_reporter_close(reporter);
+	devlink_health_for_each_reporter(devlink, devl_health_reporter_close);
 }
 
 static void devlink_health_reporter_free(struct devlink_health_reporter *reporter)
