@@ -546,9 +546,8 @@ EXPORT_SYMBOL_GPL(devl_health_reporter_close);
 
 /* Set the reloading mark of every reporter of @devlink and of its ports. */
 /* Call @fn on every reporter of @devlink: its own, then its ports'. */
-static void
-devlink_health_for_each_reporter(struct devlink *devlink,
-				 void (*fn)(struct devlink_health_reporter *reporter))
+static void devlink_health_visit_reporters(void (*fn)(struct devlink_health_reporter *r),
+					   struct devlink *devlink)
 {
 	struct devlink_health_reporter *reporter;
 	struct devlink_port *port;
@@ -586,7 +585,7 @@ static void devlink_health_open_after_reload(struct devlink_health_reporter *rep
  */
 void devlink_health_reload_down(struct devlink *devlink)
 {
-	devlink_health_for_each_reporter(devlink, devlink_health_close_for_reload);
+	devlink_health_visit_reporters(devlink_health_close_for_reload, devlink);
 }
 
 /**
@@ -600,7 +599,7 @@ void devlink_health_reload_down(struct devlink *devlink)
  */
 void devlink_health_reload_up(struct devlink *devlink)
 {
-	devlink_health_for_each_reporter(devlink, devlink_health_open_after_reload);
+	devlink_health_visit_reporters(devlink_health_open_after_reload, devlink);
 }
 
 /**
@@ -615,7 +614,7 @@ void devlink_health_reload_up(struct devlink *devlink)
  */
 void devlink_health_unregister(struct devlink *devlink)
 {
-	devlink_health_for_each_reporter(devlink, devl_health_reporter_close);
+	devlink_health_visit_reporters(devl_health_reporter_close, devlink);
 }
 
 static void devlink_health_reporter_free(struct devlink_health_reporter *reporter)
