@@ -544,7 +544,6 @@ void devl_health_reporter_close(struct devlink_health_reporter *reporter)
 }
 EXPORT_SYMBOL_GPL(devl_health_reporter_close);
 
-/* Set the reloading mark of every reporter of @devlink and of its ports. */
 /* Call @fn on every reporter of @devlink: its own, then its ports'. */
 static void devlink_health_visit_reporters(void (*fn)(struct devlink_health_reporter *r),
 					   struct devlink *devlink)
@@ -1504,6 +1503,8 @@ devlink_health_reporter_state_update(struct devlink_health_reporter *reporter,
 {
 	enum devlink_health_reporter_state old;
 
+	/* the notification may sleep, and the lock below re-enables IRQs */
+	might_sleep();
 	if (WARN_ON(state != DEVLINK_HEALTH_REPORTER_STATE_HEALTHY &&
 		    state != DEVLINK_HEALTH_REPORTER_STATE_ERROR))
 		return;
