@@ -54,10 +54,7 @@ cmdline+=" lab_run=$run lab_work=$WORK lab_root=$LAB_ROOT"
 cmdline+=" softlockup_panic=0"
 # Every health report logs a line (rate limited per reporter): a 1 MiB log
 # ring keeps the boot-time KUnit KTAP in dmesg under the selftests' report
-# storms. A boot argument, not CONFIG_LOG_BUF_SHIFT=20: the one debug boot
-# with that 1 MiB static buffer hit a KASAN wild-memory-access in an IRQ
-# taken during identify_cpu, unrelated to devlink and not seen without it;
-# the boot argument leaves the kernel image as it was.
+# storms.
 cmdline+=" log_buf_len=1M $args"
 # oops=panic: an oops leaves the guest unusable anyway; panicking ends qemu
 # at once (-no-reboot) instead of waiting for the timeout.
