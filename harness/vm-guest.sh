@@ -7,7 +7,7 @@
 # over 9p with tmpfs on /tmp, /run, /var/tmp and a writable /root; proc,
 # sys, devtmpfs (with /dev/fd), devpts, debugfs, tracefs; lo up; WORK
 # shared read-write at the same path (vng --rwdir). What the lab adds:
-# sysrq, the LAB_* variables, and the run directory's files: CMD
+# sysrq, no udevd, the LAB_* variables, and the run directory's files: CMD
 # (RUN_DIR/cmd) runs from RUN_DIR, its stdout+stderr go to output.log and to
 # vng's stdout (the console log on the host), its exit code to rc, the
 # kernel log to dmesg.log. vng powers the guest off when this returns.
@@ -19,6 +19,11 @@ export HOME=/root TERM=dumb LANG=C.UTF-8
 stamp() { echo "lab: $* (uptime $(cut -d' ' -f1 /proc/uptime) s)"; }
 
 echo 1 >/proc/sys/kernel/sysrq
+# udevd served vng's init (its /dev/virtio-ports names); left running it
+# would handle the tests' netdevsim uevents while they run, e.g. give the
+# ports a "persistent" MAC address of its own: the tests run without it, as
+# they always have.
+timeout 30 udevadm control --exit 2>/dev/null
 cd "$run" || { echo "lab: no run dir $run in the guest"; exit 1; }
 stamp "running $run/cmd"
 "$run/cmd" </dev/null 2>&1 | tee "$run/output.log"
