@@ -19,6 +19,13 @@ export HOME=/root TERM=dumb LANG=C.UTF-8
 stamp() { echo "lab: $* (uptime $(cut -d' ' -f1 /proc/uptime) s)"; }
 
 echo 1 >/proc/sys/kernel/sysrq
+# vng's init points /dev/stdout and /dev/stderr at virtio ports of their
+# own (straight to vng's stdout and stderr), so what a test writes to
+# them, e.g. the kselftest runner's whole output (logfile=/dev/stdout),
+# would miss output.log: make them this process's fds again.
+for fd in 0:stdin 1:stdout 2:stderr; do
+	ln -sfn "/proc/self/fd/${fd%%:*}" "/dev/${fd#*:}"
+done
 # udevd served vng's init (its /dev/virtio-ports names); left running it
 # would handle the tests' netdevsim uevents while they run, e.g. give the
 # ports a "persistent" MAC address of its own: the tests run without it, as
