@@ -58,6 +58,7 @@ NSIM_BUS=/sys/bus/netdevsim
 DEV_SYSFS=$NSIM_BUS/devices/$DEV
 H=/sys/kernel/debug/netdevsim/$DEV/health
 CMD_TIMEOUT=${CMD_TIMEOUT:-30}
+DL_TIMEOUT=$CMD_TIMEOUT
 PYTHON=${PYTHON:-python3}
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 NETNS=devlink_health_ctx_$$

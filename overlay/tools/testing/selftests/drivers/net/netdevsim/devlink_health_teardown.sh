@@ -51,6 +51,7 @@ NSIM_BUS=/sys/bus/netdevsim
 DEV_SYSFS=$NSIM_BUS/devices/$DEV
 H=/sys/kernel/debug/netdevsim/$DEV/health
 CMD_TIMEOUT=${CMD_TIMEOUT:-30}
+DL_TIMEOUT=$CMD_TIMEOUT
 NETNS=devlink_health_td_$$
 HUNG_TASK=/proc/sys/kernel/hung_task_timeout_secs
 HUNG_TASK_SAVED=
