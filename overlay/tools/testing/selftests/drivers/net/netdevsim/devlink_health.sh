@@ -211,8 +211,8 @@ expect_rep()
 	for kv in "$@"; do
 		fields+=("${kv%%=*}")
 	done
-	# one jq for all fields: "field=value" lines, value "absent" if not
-	# shown (each jq costs most of a second on an emulated debug kernel)
+	# one jq for all fields, as jq is the costliest process the tests
+	# start: "field=value" lines, value "absent" if not shown
 	if ! j=$(dl -j health show "$handle" reporter "$name" 2>&1) ||
 	   ! j=$(jq -er '[.health[][]] | .[0] // error("no reporter") |
 		. as $o | $ARGS.positional[] | . as $f |
@@ -271,9 +271,9 @@ check_error()
 	fi
 }
 
-# matches_i TEXT ERE: TEXT matches ERE, ignoring case (as grep -qiE on
-# one line, without a process: each costs a fraction of a second on an
-# emulated debug kernel, and the error tests check many messages)
+# matches_i TEXT ERE: TEXT matches ERE, ignoring case, as grep -qiE on one
+# line but without starting a process (the error tests check many
+# messages, and processes are slow to start in an emulated debug guest)
 matches_i()
 {
 	local rc

@@ -188,10 +188,10 @@ oneline()
 
 # dl ARGS...: the devlink tool. Under timeout(1) only in the scripts that
 # set DL_TIMEOUT (those racing teardowns, where a hung command is what
-# they look for): timeout costs a process more, about half a second per
-# command on an emulated debug kernel. Elsewhere a command that hangs is
-# bounded by the kselftest runner's timeout (settings) and the kernel's
-# hung task report.
+# they look for): timeout is one more process per command, and starting
+# processes is where the tests spend their time in an emulated debug
+# guest. Elsewhere a command that hangs is bounded by the kselftest
+# runner's timeout (settings) and the kernel's hung task report.
 dl()
 {
 	if [[ -n $DL_TIMEOUT ]]; then
