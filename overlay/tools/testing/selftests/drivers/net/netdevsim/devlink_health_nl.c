@@ -27,6 +27,7 @@
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <linux/devlink.h>
 #include <linux/types.h>
@@ -1775,6 +1776,13 @@ static int cmd_midread(void)
  *         only, and only while the operation is in flight.
  * The script counts injected faults from the "times" budget of both
  * fault attributes; nth also counts them here (fail-nth read back 0).
+ *
+ * Faults must hit the operation only, not a page fault of this process:
+ * a page of this binary or of libc read in while armed goes through the
+ * filesystem, and a network filesystem does not always survive a failed
+ * allocation (9p marks its whole mount disconnected when a request cannot
+ * be queued; virtme-ng's guests run from a 9p root). So every page is
+ * made resident and locked before the first fault is armed.
  */
 static int fail_nth_fd = -1;
 static int make_it_fail_fd = -1;
@@ -1785,6 +1793,8 @@ static void fault_open(void)
 	make_it_fail_fd = open("/proc/self/make-it-fail", O_RDWR | O_CLOEXEC);
 	if (fail_nth_fd < 0 || make_it_fail_fd < 0)
 		die("no fail-nth or make-it-fail: %s", strerror(errno));
+	if (mlockall(MCL_CURRENT | MCL_FUTURE))
+		die("mlockall: %s", strerror(errno));
 }
 
 static void fault_arm(long nth)
