@@ -7,28 +7,25 @@
  * stream of attributes inside DEVLINK_ATTR_FMSG nests, split over as many
  * netlink messages as needed.
  *
- * Items are stored already encoded, exactly as they go on the wire, in a
- * list of chunks: no allocation per item, and serializing is a memcpy() of
- * runs of whole items. An item is one attribute, except a value, which is
- * the unit VALUE_TYPE (+ DEVLINK_ATTR_PAD) + VALUE_DATA and is never split
- * across chunks nor across messages. Every attribute carries its length, so
- * the stored stream can be walked to find item boundaries.
+ * Items are stored back to back in a list of chunks, so a put allocates
+ * nothing but the occasional chunk. An item is a nest start or end, a
+ * name, or a value (its type and data); a fill turns each item into its
+ * attributes with nla_put*(), and a value is never split from its type
+ * across messages. A cursor (chunk, offset) says where the next fill
+ * resumes, so reading a stored dump over many messages is linear in its
+ * size.
  *
  * Chunks grow geometrically from DEVLINK_FMSG_CHUNK_MIN to
- * DEVLINK_FMSG_CHUNK_MAX: a diagnose of a few pairs costs 1 KiB, a stored
- * dump of 160k elements costs its encoded size plus at most one item of
- * unused tail per 16 KiB chunk. 16 KiB chunks keep the chunk table small
- * (at most a few thousand entries under DEVLINK_FMSG_SIZE_MAX), and the
- * rest of one fits a 32 KiB dump message whole, so a read copies it at
- * once instead of walking its items to find where the message ends.
+ * DEVLINK_FMSG_CHUNK_MAX: a diagnose of a few pairs costs 1 KiB, a large
+ * dump its item bytes plus at most one item of unused tail per 16 KiB
+ * chunk. 16 KiB chunks keep the chunk table small (a few thousand entries
+ * at most under DEVLINK_FMSG_SIZE_MAX).
  *
  * A chunk opened by a large item is sized for DEVLINK_FMSG_CHUNK_ITEMS
- * such items instead: the unused tail is at most one item, so it stays
- * under 1/16 of the chunk. The pieces of a binary dump
- * (DEVLINK_FMSG_BINARY_PIECE, ~3.7 KiB on 4 KiB pages) would leave 9% of
- * a 16 KiB chunk unused; they go in 64 KiB chunks, 3%, which makes a
- * stored binary dump smaller than 6.12's one 4 KiB allocation per piece.
- * kvmalloc() falls back to vmalloc when high-order pages are scarce.
+ * such items instead, so that its unused tail, at most one item, stays
+ * under 1/16 of it: the ~3.7 KiB pieces of binary data
+ * (DEVLINK_FMSG_BINARY_PIECE) go in 64 KiB chunks. kvmalloc() falls back
+ * to vmalloc when high-order pages are scarce.
  *
  * Nesting is not enforced: 6.12 sent whatever nest starts and ends a
  * driver put, and user space decodes the stream, so drivers written for
@@ -83,8 +80,27 @@ enum devlink_fmsg_nest {
 };
 
 /**
- * struct devlink_fmsg_chunk - one block of encoded items
- * @data: encoded attributes, 4-byte aligned, as they go on the wire
+ * struct devlink_fmsg_item - one stored item
+ * @attrtype: attribute the item is sent as: DEVLINK_ATTR_FMSG_*_NEST_START,
+ *	_NEST_END, _OBJ_NAME, or _OBJ_VALUE_DATA for a value
+ * @value_type: for a value, its type (enum devlink_var_attr_type), sent
+ *	in a DEVLINK_ATTR_FMSG_OBJ_VALUE_TYPE attribute before its data
+ * @len: bytes of @data
+ * @data: the name (NUL included) or the value
+ */
+struct devlink_fmsg_item {
+	u8 attrtype;
+	u8 value_type;
+	u16 len;
+	u8 data[] __counted_by(len);
+};
+
+static_assert(DEVLINK_ATTR_FMSG_OBJ_VALUE_DATA <= U8_MAX);
+static_assert(DEVLINK_FMSG_MAX_SIZE <= U16_MAX);
+
+/**
+ * struct devlink_fmsg_chunk - one block of stored items
+ * @data: items, each at a 4-byte aligned offset
  * @used: bytes of @data holding items; the rest is an unused tail
  */
 struct devlink_fmsg_chunk {
@@ -98,7 +114,7 @@ struct devlink_fmsg_chunk {
  * @nr_chunks: chunks in use; only the last one still grows
  * @chunks_cap: entries allocated in @chunks
  * @tail_size: allocated size of the last chunk
- * @len: encoded bytes, the sum of the chunks' @used
+ * @len: bytes the items take as attributes (without u64 alignment pads)
  * @chunk_mem: bytes allocated for chunk data
  * @size_max: bound on @len, DEVLINK_FMSG_SIZE_MAX except in KUnit tests
  * @err: first error of a put; once set, puts do nothing
@@ -183,93 +199,65 @@ static int devlink_fmsg_chunk_add(struct devlink_fmsg *fmsg, u32 need)
 	return 0;
 }
 
-/*
- * Room for an item of up to @need bytes at the tail of the stream, or NULL
- * with the error recorded. The caller encodes the item there and commits
- * the bytes it really used, which may be less than @need.
- */
-static u8 *devlink_fmsg_reserve(struct devlink_fmsg *fmsg, u32 need)
+/* Bytes an item with @len bytes of data takes in a chunk. */
+static u32 devlink_fmsg_item_size(u16 len)
 {
+	return ALIGN(struct_size_t(struct devlink_fmsg_item, data, len), 4);
+}
+
+/*
+ * Store an item at the tail of the stream: @attrtype with @len bytes of
+ * @data, and @value_type for a value. Errors are recorded in @fmsg.
+ */
+static void devlink_fmsg_add_item(struct devlink_fmsg *fmsg, u8 attrtype,
+				  u8 value_type, const void *data, u16 len)
+{
+	u32 size = devlink_fmsg_item_size(len);
+	struct devlink_fmsg_item *item;
 	struct devlink_fmsg_chunk *tail;
+	size_t wire;
 
 	/* A put that failed half-way must not be followed by its rest. */
 	if (fmsg->err)
-		return NULL;
-	if (need > fmsg->size_max - fmsg->len) {
+		return;
+
+	wire = nla_total_size(len);
+	if (attrtype == DEVLINK_ATTR_FMSG_OBJ_VALUE_DATA)
+		wire += nla_total_size(sizeof(u8));
+	if (wire > fmsg->size_max - fmsg->len) {
 		devlink_fmsg_set_err(fmsg, -EMSGSIZE);
-		return NULL;
+		return;
 	}
 
 	tail = fmsg->nr_chunks ? &fmsg->chunks[fmsg->nr_chunks - 1] : NULL;
-	if (!tail || fmsg->tail_size - tail->used < need) {
+	if (!tail || fmsg->tail_size - tail->used < size) {
 		/* The old tail keeps its unused end: items never straddle. */
-		if (devlink_fmsg_chunk_add(fmsg, need)) {
+		if (devlink_fmsg_chunk_add(fmsg, size)) {
 			devlink_fmsg_set_err(fmsg, -ENOMEM);
-			return NULL;
+			return;
 		}
 		tail = &fmsg->chunks[fmsg->nr_chunks - 1];
 	}
 
-	return tail->data + tail->used;
-}
-
-static void devlink_fmsg_commit(struct devlink_fmsg *fmsg, u32 len)
-{
-	fmsg->chunks[fmsg->nr_chunks - 1].used += len;
-	fmsg->len += len;
-}
-
-/* ----- encoding ----- */
-
-/*
- * Items are stored as they go on the wire, so each attribute is encoded
- * into the chunk room devlink_fmsg_reserve() returned, without an skb:
- * encode one attribute at @p the way nla_put() does, padding zeroed.
- * Returns the bytes used.
- */
-static u32 devlink_health_nla_encode(u8 *p, u16 type, const void *data,
-				     u16 len)
-{
-	struct nlattr *nla = (struct nlattr *)p;
-
-	nla->nla_len = nla_attr_size(len);
-	nla->nla_type = type;
+	item = (struct devlink_fmsg_item *)(tail->data + tail->used);
+	item->attrtype = attrtype;
+	item->value_type = value_type;
+	item->len = len;
 	if (len)
-		memcpy(nla_data(nla), data, len);
-	memset((u8 *)nla_data(nla) + len, 0, nla_padlen(len));
-	return nla_total_size(len);
+		memcpy(item->data, data, len);
+	tail->used += size;
+	fmsg->len += wire;
 }
 
-/*
- * Whether a u64 attribute written at @at takes a DEVLINK_ATTR_PAD first:
- * the rule of nla_need_padding_for_64bit(), applied to any address.
- */
-static bool devlink_health_nla_need_pad(const void *at)
+static void devlink_fmsg_put_flag(struct devlink_fmsg *fmsg, u8 attrtype)
 {
-	return !IS_ENABLED(CONFIG_HAVE_EFFICIENT_UNALIGNED_ACCESS) &&
-	       IS_ALIGNED((unsigned long)at, 8);
-}
-
-static void devlink_fmsg_put_flag(struct devlink_fmsg *fmsg, u16 type)
-{
-	u8 *p;
-
-	p = devlink_fmsg_reserve(fmsg, nla_total_size(0));
-	if (p)
-		devlink_fmsg_commit(fmsg, devlink_health_nla_encode(p, type, NULL, 0));
+	devlink_fmsg_add_item(fmsg, attrtype, 0, NULL, 0);
 }
 
 static void devlink_fmsg_put_name(struct devlink_fmsg *fmsg, const char *name,
 				  u16 len)
 {
-	u8 *p;
-
-	p = devlink_fmsg_reserve(fmsg, nla_total_size(len));
-	if (p)
-		devlink_fmsg_commit(fmsg,
-				    devlink_health_nla_encode(p,
-							      DEVLINK_ATTR_FMSG_OBJ_NAME,
-							      name, len));
+	devlink_fmsg_add_item(fmsg, DEVLINK_ATTR_FMSG_OBJ_NAME, 0, name, len);
 }
 
 /*
@@ -285,36 +273,17 @@ static_assert((int)DEVLINK_VAR_ATTR_TYPE_FLAG == (int)NLA_FLAG);
 static_assert((int)DEVLINK_VAR_ATTR_TYPE_NUL_STRING == (int)NLA_NUL_STRING);
 static_assert((int)DEVLINK_VAR_ATTR_TYPE_BINARY == (int)NLA_BINARY);
 
-/* A value: its type and data attributes, one unit, in one chunk. */
+/* A value: sent as its type and data attributes. */
 static void devlink_fmsg_put_value(struct devlink_fmsg *fmsg,
 				   enum devlink_var_attr_type type,
 				   const void *data, size_t len)
 {
-	u32 need, pos;
-	u8 *p;
-
 	if (len > DEVLINK_FMSG_MAX_SIZE) {
 		devlink_fmsg_set_err(fmsg, -EMSGSIZE);
 		return;
 	}
-
-	need = nla_total_size(sizeof(u8));
-	if (type == DEVLINK_VAR_ATTR_TYPE_U64)
-		need += nla_total_size_64bit(len);
-	else
-		need += nla_total_size(len);
-	p = devlink_fmsg_reserve(fmsg, need);
-	if (!p)
-		return;
-
-	pos = devlink_health_nla_encode(p, DEVLINK_ATTR_FMSG_OBJ_VALUE_TYPE,
-					&(u8){ type }, sizeof(u8));
-	if (type == DEVLINK_VAR_ATTR_TYPE_U64 && devlink_health_nla_need_pad(p + pos))
-		pos += devlink_health_nla_encode(p + pos, DEVLINK_ATTR_PAD, NULL, 0);
-	pos += devlink_health_nla_encode(p + pos,
-					 DEVLINK_ATTR_FMSG_OBJ_VALUE_DATA,
-					 data, len);
-	devlink_fmsg_commit(fmsg, pos);
+	devlink_fmsg_add_item(fmsg, DEVLINK_ATTR_FMSG_OBJ_VALUE_DATA, type, data,
+			      len);
 }
 
 /* ----- nesting rules ----- */
@@ -339,7 +308,7 @@ static bool devlink_fmsg_may_put(struct devlink_fmsg *fmsg, bool binary)
 }
 
 static void devlink_fmsg_nest_open(struct devlink_fmsg *fmsg,
-				   enum devlink_fmsg_nest kind, u16 attrtype)
+				   enum devlink_fmsg_nest kind, u8 attrtype)
 {
 	if (fmsg->depth < DEVLINK_FMSG_NEST_KINDS)
 		fmsg->nests[fmsg->depth] = kind;
@@ -958,136 +927,19 @@ EXPORT_SYMBOL_IF_KUNIT(devlink_fmsg_set_size_max);
 
 /* ----- serialization ----- */
 
-/*
- * Bytes of the item at @p: one attribute, or for a value the whole unit
- * up to and including its VALUE_DATA attribute.
- */
-static u32 devlink_fmsg_item_len(const u8 *p)
+/* Put the attributes of @item: a value is its type, then its data. */
+static int devlink_fmsg_item_put(struct sk_buff *skb,
+				 const struct devlink_fmsg_item *item)
 {
-	const struct nlattr *nla = (const struct nlattr *)p;
-	u32 len = NLA_ALIGN(nla->nla_len);
+	if (item->attrtype != DEVLINK_ATTR_FMSG_OBJ_VALUE_DATA)
+		return nla_put(skb, item->attrtype, item->len, item->data);
 
-	if (nla->nla_type != DEVLINK_ATTR_FMSG_OBJ_VALUE_TYPE)
-		return len;
-
-	do {
-		nla = (const struct nlattr *)(p + len);
-		len += NLA_ALIGN(nla->nla_len);
-	} while (nla->nla_type != DEVLINK_ATTR_FMSG_OBJ_VALUE_DATA);
-
-	return len;
-}
-
-static bool devlink_fmsg_item_is_u64(const u8 *p)
-{
-	const struct nlattr *nla = (const struct nlattr *)p;
-
-	return nla->nla_type == DEVLINK_ATTR_FMSG_OBJ_VALUE_TYPE &&
-	       nla_get_u8(nla) == DEVLINK_VAR_ATTR_TYPE_U64;
-}
-
-/*
- * Length of the longest run of whole items at @src, among @avail bytes,
- * that fits in @room bytes and whose stored bytes are what
- * nla_put_u64_64bit() would write at @dst.
- */
-static u32 devlink_fmsg_run_len(const u8 *src, u32 avail, u32 room,
-				const u8 *dst)
-{
-	bool pads_match;
-	u32 run = 0;
-	u32 len;
-
-	/*
-	 * u64 pads depend on the address modulo 8, and every item is 4-byte
-	 * aligned both in chunks and in the skb: either all stored pads of
-	 * the run are right at @dst, or none is.
-	 */
-	pads_match = devlink_health_nla_need_pad(src) == devlink_health_nla_need_pad(dst);
-
-	/* Common case: the rest of the chunk goes out in one copy. */
-	if (avail <= room && pads_match)
-		return avail;
-
-	while (run < avail) {
-		if (!pads_match && devlink_fmsg_item_is_u64(src + run))
-			break;
-		len = devlink_fmsg_item_len(src + run);
-		if (len > room - run)
-			break;
-		run += len;
-	}
-	return run;
-}
-
-/*
- * Emit the u64 value item at @src with the pad it needs at the skb tail,
- * which is not the one stored. Returns the stored bytes consumed.
- */
-static int devlink_fmsg_emit_u64(const u8 *src, struct sk_buff *skb, u32 room,
-				 u32 *consumed)
-{
-	u32 len = devlink_fmsg_item_len(src);
-	const struct nlattr *data;
-	u32 need;
-
-	/* The data attribute ends the unit; a u64 attribute is 12 bytes. */
-	data = (const struct nlattr *)(src + len - nla_total_size(sizeof(u64)));
-	need = nla_total_size(sizeof(u8)) + nla_total_size(sizeof(u64));
-	if (devlink_health_nla_need_pad(skb_tail_pointer(skb)))
-		need += nla_total_size(0);
-	if (need > room)
+	if (nla_put_u8(skb, DEVLINK_ATTR_FMSG_OBJ_VALUE_TYPE, item->value_type))
 		return -EMSGSIZE;
-
-	if (nla_put_u8(skb, DEVLINK_ATTR_FMSG_OBJ_VALUE_TYPE, DEVLINK_VAR_ATTR_TYPE_U64) ||
-	    nla_put_u64_64bit(skb, DEVLINK_ATTR_FMSG_OBJ_VALUE_DATA,
-			      nla_get_u64(data), DEVLINK_ATTR_PAD))
-		return -EMSGSIZE;	/* cannot happen, room was checked */
-
-	*consumed = len;
-	return 0;
-}
-
-/* Bytes the skb can still take without overflowing the u16 nest length. */
-static u32 devlink_fmsg_room(const struct sk_buff *skb,
-			     const struct nlattr *nest)
-{
-	u32 nested = skb_tail_pointer(skb) - (const u8 *)nest;
-
-	return min_t(u32, skb_tailroom(skb), U16_MAX - nested);
-}
-
-/* Emit whole items of @chunk from *@offset while they fit. */
-static int devlink_fmsg_emit_chunk(const struct devlink_fmsg_chunk *chunk,
-				   struct sk_buff *skb,
-				   const struct nlattr *nest, u32 *offset)
-{
-	const u8 *src;
-	u32 room, run;
-	int err;
-
-	while (*offset < chunk->used) {
-		src = chunk->data + *offset;
-		room = devlink_fmsg_room(skb, nest);
-		run = devlink_fmsg_run_len(src, chunk->used - *offset, room,
-					   skb_tail_pointer(skb));
-		if (run) {
-			skb_put_data(skb, src, run);
-			*offset += run;
-			continue;
-		}
-
-		/* Either the next item does not fit, or it is a u64 to re-pad. */
-		if (!devlink_fmsg_item_is_u64(src) ||
-		    devlink_health_nla_need_pad(src) ==
-		    devlink_health_nla_need_pad(skb_tail_pointer(skb)))
-			return -EMSGSIZE;
-		err = devlink_fmsg_emit_u64(src, skb, room, &run);
-		if (err)
-			return err;
-		*offset += run;
-	}
-	return 0;
+	if (item->value_type == DEVLINK_VAR_ATTR_TYPE_U64)
+		return nla_put_64bit(skb, item->attrtype, item->len, item->data,
+				     DEVLINK_ATTR_PAD);
+	return nla_put(skb, item->attrtype, item->len, item->data);
 }
 
 static bool devlink_fmsg_cursor_valid(const struct devlink_fmsg *fmsg,
@@ -1140,7 +992,10 @@ int devlink_fmsg_fill(const struct devlink_fmsg *fmsg, struct sk_buff *skb,
 		      struct devlink_fmsg_cursor *cursor)
 {
 	struct devlink_fmsg_cursor pos = *cursor;
+	const struct devlink_fmsg_chunk *chunk;
+	const struct devlink_fmsg_item *item;
 	struct nlattr *nest;
+	void *mark;
 	int err = 0;
 
 	if (fmsg->err)
@@ -1153,15 +1008,24 @@ int devlink_fmsg_fill(const struct devlink_fmsg *fmsg, struct sk_buff *skb,
 	if (!nest)
 		return -EMSGSIZE;
 
-	while (pos.chunk < fmsg->nr_chunks) {
-		err = devlink_fmsg_emit_chunk(&fmsg->chunks[pos.chunk], skb,
-					      nest, &pos.offset);
-		if (err)
-			break;
-		pos.chunk++;
-		pos.offset = 0;
+	for (; pos.chunk < fmsg->nr_chunks; pos.chunk++, pos.offset = 0) {
+		chunk = &fmsg->chunks[pos.chunk];
+		while (pos.offset < chunk->used) {
+			item = (const void *)(chunk->data + pos.offset);
+			mark = skb_tail_pointer(skb);
+			err = devlink_fmsg_item_put(skb, item);
+			/* the length of the nest is a u16 */
+			if (!err && skb_tail_pointer(skb) - (u8 *)nest > U16_MAX)
+				err = -EMSGSIZE;
+			if (err) {
+				nlmsg_trim(skb, mark);
+				goto out;
+			}
+			pos.offset += devlink_fmsg_item_size(item->len);
+		}
 	}
 
+out:
 	if (err && pos.chunk == cursor->chunk && pos.offset == cursor->offset) {
 		nla_nest_cancel(skb, nest);
 		return err;
