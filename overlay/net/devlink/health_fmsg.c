@@ -893,8 +893,9 @@ EXPORT_SYMBOL_IF_KUNIT(devlink_fmsg_malformed);
  * @fmsg: fmsg to measure
  *
  * Context: Any context; @fmsg must not be under construction elsewhere.
- * Return: the bytes of attributes stored so far, as they go on the wire
- * without the enclosing DEVLINK_ATTR_FMSG nests.
+ * Return: the bytes the items stored so far take as netlink attributes
+ * (u64 alignment pads not counted), without the enclosing
+ * DEVLINK_ATTR_FMSG nests.
  */
 size_t devlink_fmsg_len(const struct devlink_fmsg *fmsg)
 {
