@@ -63,6 +63,20 @@ fi
 # Every in-tree user of the health API still compiles against our core.
 "$HARNESS/compat.sh" | add
 
+# The fixes that open the series keep 6.12's behaviour: 6.12's core with
+# only those fixes, and 6.12's netdevsim, passes the upstream health tests.
+fixes612=$WORK/series-build/bzImage-fixes612
+if [[ -r $fixes612 ]]; then
+	t0=$(date +%s.%N)
+	"$HARNESS/vm-run.sh" -k "$fixes612" -n fixes612 -t 1200 -- \
+		"$HARNESS/guest-check.sh" -u "$ksft"
+	t_vmfix=$(since "$t0")
+	"$HARNESS/results.sh" "$WORK/runs/fixes612" |
+		sed -E 's/^(PASS|FAIL|SKIP) (upstream_devlink)/\1 fixes612:\2/' >>"$results"
+else
+	echo "FAIL lab:fixes612 the fixes that open the series did not build" | add
+fi
+
 # 6.12 drivers keep their behaviour: our core with 6.12's own netdevsim
 # (the series up to the patch before ours) passes the upstream health tests.
 nsim612=$WORK/series-build/bzImage-nsim612
@@ -94,12 +108,13 @@ echo
 echo "== failures =="
 grep '^FAIL' "$results" || echo "(none)"
 # all that a failed selftest printed about it, for a CI log with no run dir
-cat "$WORK/runs/nsim612/output.log" "$WORK/runs/check/output.log" 2>/dev/null |
+cat "$WORK/runs/fixes612/output.log" "$WORK/runs/nsim612/output.log" \
+	"$WORK/runs/check/output.log" 2>/dev/null |
 	sed -e 's/\r$//' -e 's/^# //' |
 	awk '/^TEST: .*\[FAIL\] *$/ { n = 40; print; next }
 	     n > 0 && /^    / { n--; print; next } { n = 0 }'
 echo
-log "build ${t_build}s, vm ${t_vm:-0}s (6.12 netdevsim ${t_vm612:-0}s), total $(since "$t_start")s"
+log "build ${t_build}s, vm ${t_vm:-0}s (6.12 netdevsim ${t_vm612:-0}s, 6.12 fixed ${t_vmfix:-0}s), total $(since "$t_start")s"
 pass=$(grep -c '^PASS' "$results")
 fail=$(grep -c '^FAIL' "$results")
 skip=$(grep -c '^SKIP' "$results")

@@ -27,11 +27,17 @@ mapfile -t ours < <( (cd "$LAB_ROOT/overlay" && find . -type f | sed 's#^\./##'
 ours_re=$(printf '%s\n' "${ours[@]}" | sed 's/[.]/\\./g' | paste -sd'|')
 
 count() { # name file
-	local n
-	n=$(grep -c . "$2")
+	local n a re=$report/.accepted-re
+	# Findings that match harness/lint-accepted.txt (an extended regex a
+	# line, each under a comment saying why it is accepted) are listed in
+	# accepted.txt and not counted.
+	grep -v -e '^#' -e '^$' "$HARNESS/lint-accepted.txt" >"$re"
+	grep -E -f "$re" "$2" | sed "s/^/$1: /" >>"$report/accepted.txt"
+	a=$(grep -c -E -f "$re" "$2")
+	n=$(grep -v -c -E -f "$re" "$2")
 	findings=$((findings + n))
-	printf '%-28s %s\n' "$1" "$n finding(s)"
-	[[ $n -gt 0 ]] && sed 's/^/    /' "$2" | head -40
+	printf '%-28s %s\n' "$1" "$n finding(s), $a accepted"
+	[[ $n -gt 0 ]] && grep -v -E -f "$re" "$2" | sed 's/^/    /' | head -40
 }
 
 checkpatch() {

@@ -11,8 +11,10 @@
 # one is new). The last step leaves the whole series built, the kernel the
 # caller then boots. The kernel of the last patch before the first one that
 # touches netdevsim (our core with 6.12's own netdevsim) is kept as
-# $WORK/series-build/bzImage-nsim612; the path of the last one, when it
-# built, is written to $WORK/series-build/kernel.
+# $WORK/series-build/bzImage-nsim612, and the kernel of the fixes to 6.12
+# that open the series (the leading patches with a Fixes: tag: 6.12's own
+# core, fixed) as $WORK/series-build/bzImage-fixes612; the path of the
+# last one, when it built, is written to $WORK/series-build/kernel.
 # Exit code: 0 when every patch built clean.
 . "$(dirname "$0")/lib.sh"
 . "$HARNESS/series.sh"
@@ -34,6 +36,12 @@ for ((k = 1; k <= n; k++)); do
 		nsim_step=$((k - 1))
 		break
 	fi
+done
+
+fixes_step=0
+while ((fixes_step < n)) &&
+	grep -q '^Fixes: ' "$(series_patches | sed -n "$((fixes_step + 1))p")"; do
+	fixes_step=$((fixes_step + 1))
 done
 
 failed=0
@@ -65,6 +73,9 @@ for ((k = 1; k <= n; k++)); do
 	log "patch $k of $n built in $(since "$t0") s"
 	if ((k == nsim_step && built)); then
 		cp "$out/arch/x86/boot/bzImage" "$dir/bzImage-nsim612" 2>/dev/null
+	fi
+	if ((k == fixes_step && built)); then
+		cp "$out/arch/x86/boot/bzImage" "$dir/bzImage-fixes612" 2>/dev/null
 	fi
 done
 # The kernel of the whole series, for the caller to boot.

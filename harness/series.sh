@@ -171,6 +171,25 @@ series_build() {
 	rm -rf "$SERIES_DIR"
 	git_c "$SERIES_REPO" format-patch -q -o "$SERIES_DIR" --cover-letter \
 		HEAD~"$(($(git_c "$SERIES_REPO" rev-list --count HEAD) - 1))"
+	cover_letter "$SERIES_DIR/0000-cover-letter.patch"
+}
+
+# Fill format-patch's cover letter template from patches/cover-letter.txt:
+# its first line is the subject, the rest after a blank line the text.
+cover_letter() { # file
+	local src=$LAB_ROOT/patches/cover-letter.txt subject
+	[[ -f $src ]] || die "no $src"
+	subject=$(head -n1 "$src")
+	awk -v subject="$subject" -v body="$src" '
+		/\*\*\* SUBJECT HERE \*\*\*/ { sub(/\*\*\* SUBJECT HERE \*\*\*/, subject) }
+		/^\*\*\* BLURB HERE \*\*\*$/ {
+			n = 0
+			while ((getline line < body) > 0)
+				if (++n > 2)
+					print line
+			next
+		}
+		{ print }' "$1" >"$1.tmp" && mv "$1.tmp" "$1"
 }
 
 # The patches of the series, cover letter excluded, in order.
