@@ -871,34 +871,6 @@ void devlink_health_reporter_destroy(struct devlink_health_reporter *reporter)
 EXPORT_SYMBOL_GPL(devlink_health_reporter_destroy);
 
 /**
- * devlink_health_reporter_snapshot() - copy the user-visible state
- * @reporter: the reporter
- * @snap: filled with the state, counters, policy and dump times
- *
- * All from one moment: copied under @reporter's lock, so a healthy state
- * never shows without the recovery that healed it, nor a stored dump
- * without its times.
- *
- * Context: any but NMI; takes @reporter's lock.
- */
-void devlink_health_reporter_snapshot(struct devlink_health_reporter *reporter,
-				      struct devlink_health_reporter_snapshot *snap)
-{
-	unsigned long flags;
-
-	raw_spin_lock_irqsave(&reporter->lock, flags);
-	snap->state = reporter->health_state;
-	snap->error_count = reporter->error_count;
-	snap->recovery_count = reporter->recovery_count;
-	snap->cfg = reporter->cfg;
-	snap->dump_stored = !!reporter->dump_fmsg;
-	snap->dump_ts = reporter->dump_ts;
-	snap->dump_real_ts = reporter->dump_real_ts;
-	raw_spin_unlock_irqrestore(&reporter->lock, flags);
-}
-EXPORT_SYMBOL_IF_KUNIT(devlink_health_reporter_snapshot);
-
-/**
  * devlink_health_config_get() - read the recovery policy
  * @reporter: the reporter
  * @cfg: filled with the current policy
@@ -934,7 +906,10 @@ void devlink_health_config_set(struct devlink_health_reporter *reporter,
 
 	devl_assert_locked(reporter->devlink);
 	raw_spin_lock_irqsave(&reporter->lock, flags);
-	reporter->cfg = *cfg;
+	WRITE_ONCE(reporter->cfg.graceful_period, cfg->graceful_period);
+	WRITE_ONCE(reporter->cfg.burst_period, cfg->burst_period);
+	WRITE_ONCE(reporter->cfg.auto_recover, cfg->auto_recover);
+	WRITE_ONCE(reporter->cfg.auto_dump, cfg->auto_dump);
 	raw_spin_unlock_irqrestore(&reporter->lock, flags);
 }
 EXPORT_SYMBOL_IF_KUNIT(devlink_health_config_set);
@@ -1022,9 +997,9 @@ int devlink_health_dump_ensure(struct devlink_health_reporter *reporter,
 	ts = devlink_health_now();
 	real_ts = ktime_get_real_ns();
 	raw_spin_lock_irqsave(&reporter->lock, flags);
-	reporter->dump_fmsg = fmsg;
-	reporter->dump_ts = ts;
-	reporter->dump_real_ts = real_ts;
+	WRITE_ONCE(reporter->dump_ts, ts);
+	WRITE_ONCE(reporter->dump_real_ts, real_ts);
+	WRITE_ONCE(reporter->dump_fmsg, fmsg);
 	raw_spin_unlock_irqrestore(&reporter->lock, flags);
 	reporter->dump_gen++;
 	return 0;
@@ -1053,7 +1028,7 @@ void devlink_health_dump_clear(struct devlink_health_reporter *reporter)
 
 	raw_spin_lock_irqsave(&reporter->lock, flags);
 	fmsg = reporter->dump_fmsg;
-	reporter->dump_fmsg = NULL;
+	WRITE_ONCE(reporter->dump_fmsg, NULL);
 	raw_spin_unlock_irqrestore(&reporter->lock, flags);
 
 	if (fmsg) {
@@ -1095,7 +1070,7 @@ static void devlink_health_count_recovery(struct devlink_health_reporter *report
 				     reporter->last_recovery_ts,
 				     reporter->cfg.burst_period, now))
 		reporter->last_recovery_ts = now;
-	reporter->recovery_count++;
+	WRITE_ONCE(reporter->recovery_count, reporter->recovery_count + 1);
 }
 
 /**
@@ -1143,7 +1118,8 @@ static void devlink_health_recovered(struct devlink_health_reporter *reporter,
 	raw_spin_lock_irq(&reporter->lock);
 	devlink_health_count_recovery(reporter);
 	if (reporter->error_count == errors) {
-		reporter->health_state = DEVLINK_HEALTH_REPORTER_STATE_HEALTHY;
+		WRITE_ONCE(reporter->health_state,
+			   DEVLINK_HEALTH_REPORTER_STATE_HEALTHY);
 		raw_spin_unlock_irq(&reporter->lock);
 		return;
 	}
@@ -1244,8 +1220,8 @@ static void devlink_health_enter_error(struct devlink_health_reporter *reporter,
 	}
 	rc->log = devlink_health_log_allowed(reporter, rc->now, &rc->log_missed);
 
-	reporter->health_state = DEVLINK_HEALTH_REPORTER_STATE_ERROR;
-	reporter->error_count++;
+	WRITE_ONCE(reporter->health_state, DEVLINK_HEALTH_REPORTER_STATE_ERROR);
+	WRITE_ONCE(reporter->error_count, reporter->error_count + 1);
 }
 
 /* Does the report go on to the dump and recovery, or is it cancelled? */
@@ -1511,7 +1487,7 @@ devlink_health_reporter_state_update(struct devlink_health_reporter *reporter,
 
 	raw_spin_lock_irq(&reporter->lock);
 	old = reporter->health_state;
-	reporter->health_state = state;
+	WRITE_ONCE(reporter->health_state, state);
 	raw_spin_unlock_irq(&reporter->lock);
 	if (old == state)
 		return;

@@ -172,7 +172,11 @@ enum devlink_health_defer {
  *	context but NMI; raw, because that includes hard IRQ context on
  *	PREEMPT_RT, where a spinlock_t sleeps. Innermost lock: nothing sleeps
  *	under it, and the only lock taken under it is the workqueue's (raw
- *	too: queue_work(), cancel_work()).
+ *	too: queue_work(), cancel_work()). What user space sees (@health_state,
+ *	the counters, @cfg, the stored dump's pointer and times) is written
+ *	with WRITE_ONCE() and read by devlink_nl_health_reporter_fill()
+ *	without @lock, so that listing reporters does not contend with
+ *	reports.
  * @health_state: enum devlink_health_reporter_state; under @lock
  * @error_count: reports so far; under @lock
  * @recovery_count: successful recoveries so far; under @lock
@@ -193,8 +197,8 @@ enum devlink_health_defer {
  *	into that recovery.
  * @dump_fmsg: the stored dump or NULL. Written under both the instance
  *	lock and @lock, so either is enough to tell whether a dump is
- *	stored: reports and notifications, which do not hold the instance
- *	lock, read it under @lock. The fmsg it points to is read and freed
+ *	stored: reports, which do not hold the instance lock, read it under
+ *	@lock. The fmsg it points to is read and freed
  *	under the instance lock only.
  * @dump_ts: jiffies when @dump_fmsg was taken; written like @dump_fmsg
  * @dump_real_ts: wall clock ns when @dump_fmsg was taken; written like
@@ -238,27 +242,6 @@ struct devlink_health_reporter {
 
 	u64 dump_gen; /* under the instance lock */
 	bool fmsg_warned;
-};
-
-/**
- * struct devlink_health_reporter_snapshot - copy of the user-visible state,
- *	see devlink_health_reporter_snapshot() for how consistent
- * @state: health state
- * @error_count: reports so far
- * @recovery_count: successful recoveries so far
- * @cfg: recovery policy
- * @dump_stored: a dump is stored; @dump_ts and @dump_real_ts are valid
- * @dump_ts: jiffies when the stored dump was taken
- * @dump_real_ts: wall clock ns when the stored dump was taken
- */
-struct devlink_health_reporter_snapshot {
-	enum devlink_health_reporter_state state;
-	u64 error_count;
-	u64 recovery_count;
-	struct devlink_health_config cfg;
-	bool dump_stored;
-	unsigned long dump_ts;
-	u64 dump_real_ts;
 };
 
 /**
@@ -312,8 +295,6 @@ enum devlink_health_decision {
 struct devlink_health_reporter *
 devlink_health_reporter_find(struct devlink *devlink,
 			     struct devlink_port *port, const char *name);
-void devlink_health_reporter_snapshot(struct devlink_health_reporter *reporter,
-				      struct devlink_health_reporter_snapshot *snap);
 void devlink_health_config_get(struct devlink_health_reporter *reporter,
 			       struct devlink_health_config *cfg);
 void devlink_health_config_set(struct devlink_health_reporter *reporter,

@@ -36,13 +36,19 @@ static_assert(DEVLINK_ATTR_HEALTH_REPORTER_BURST_PERIOD == 181);
 /**
  * devlink_nl_health_reporter_fill() - put one reporter message in @msg
  * @msg: message being built
- * @reporter: the reporter, from a snapshot so that no field is torn
+ * @reporter: the reporter
  * @cmd: command of the message
  * @portid: netlink port of the destination
  * @seq: sequence number
  * @flags: netlink message flags
  *
- * Context: any but NMI; takes @reporter's lock for the snapshot.
+ * The state and the counters are read without @reporter's lock, which
+ * reports take from any context: each value is one that was current
+ * during the call, not necessarily all from the same moment, as in 6.12.
+ * A GET holds the instance lock, under which the policy and the stored
+ * dump change, so those are consistent there.
+ *
+ * Context: any.
  * Return: 0, or -EMSGSIZE with @msg left as it was.
  */
 VISIBLE_IF_KUNIT int
@@ -52,11 +58,8 @@ devlink_nl_health_reporter_fill(struct sk_buff *msg,
 				int flags)
 {
 	const struct devlink_health_reporter_ops *ops = reporter->ops;
-	struct devlink_health_reporter_snapshot snap;
 	struct nlattr *nest;
 	void *hdr;
-
-	devlink_health_reporter_snapshot(reporter, &snap);
 
 	hdr = genlmsg_put(msg, portid, seq, &devlink_nl_family, flags, cmd);
 	if (!hdr)
@@ -72,30 +75,36 @@ devlink_nl_health_reporter_fill(struct sk_buff *msg,
 	if (!nest)
 		goto msg_cancel;
 	if (nla_put_string(msg, DEVLINK_ATTR_HEALTH_REPORTER_NAME, ops->name) ||
-	    nla_put_u8(msg, DEVLINK_ATTR_HEALTH_REPORTER_STATE, snap.state) ||
+	    nla_put_u8(msg, DEVLINK_ATTR_HEALTH_REPORTER_STATE,
+		       READ_ONCE(reporter->health_state)) ||
 	    nla_put_u64_64bit(msg, DEVLINK_ATTR_HEALTH_REPORTER_ERR_COUNT,
-			      snap.error_count, DEVLINK_ATTR_PAD) ||
+			      READ_ONCE(reporter->error_count),
+			      DEVLINK_ATTR_PAD) ||
 	    nla_put_u64_64bit(msg, DEVLINK_ATTR_HEALTH_REPORTER_RECOVER_COUNT,
-			      snap.recovery_count, DEVLINK_ATTR_PAD))
+			      READ_ONCE(reporter->recovery_count),
+			      DEVLINK_ATTR_PAD))
 		goto msg_cancel;
 	if (ops->recover &&
 	    (nla_put_u64_64bit(msg, DEVLINK_ATTR_HEALTH_REPORTER_GRACEFUL_PERIOD,
-			       snap.cfg.graceful_period, DEVLINK_ATTR_PAD) ||
+			       READ_ONCE(reporter->cfg.graceful_period),
+			       DEVLINK_ATTR_PAD) ||
 	     nla_put_u64_64bit(msg, DEVLINK_ATTR_HEALTH_REPORTER_BURST_PERIOD,
-			       snap.cfg.burst_period, DEVLINK_ATTR_PAD) ||
+			       READ_ONCE(reporter->cfg.burst_period),
+			       DEVLINK_ATTR_PAD) ||
 	     nla_put_u8(msg, DEVLINK_ATTR_HEALTH_REPORTER_AUTO_RECOVER,
-			snap.cfg.auto_recover)))
+			READ_ONCE(reporter->cfg.auto_recover))))
 		goto msg_cancel;
-	if (snap.dump_stored &&
+	if (READ_ONCE(reporter->dump_fmsg) &&
 	    (nla_put_u64_64bit(msg, DEVLINK_ATTR_HEALTH_REPORTER_DUMP_TS,
-			       jiffies_to_msecs(snap.dump_ts),
+			       jiffies_to_msecs(READ_ONCE(reporter->dump_ts)),
 			       DEVLINK_ATTR_PAD) ||
 	     nla_put_u64_64bit(msg, DEVLINK_ATTR_HEALTH_REPORTER_DUMP_TS_NS,
-			       snap.dump_real_ts, DEVLINK_ATTR_PAD)))
+			       READ_ONCE(reporter->dump_real_ts),
+			       DEVLINK_ATTR_PAD)))
 		goto msg_cancel;
 	if (ops->dump &&
 	    nla_put_u8(msg, DEVLINK_ATTR_HEALTH_REPORTER_AUTO_DUMP,
-		       snap.cfg.auto_dump))
+		       READ_ONCE(reporter->cfg.auto_dump)))
 		goto msg_cancel;
 	nla_nest_end(msg, nest);
 

@@ -382,12 +382,30 @@ health_state_reporter(struct kunit *test,
 	return reporter;
 }
 
-static struct devlink_health_reporter_snapshot
+/* What a reporter shows user space, copied under its lock: one moment. */
+struct health_state_snapshot {
+	enum devlink_health_reporter_state state;
+	u64 error_count;
+	u64 recovery_count;
+	struct devlink_health_config cfg;
+	bool dump_stored;
+	unsigned long dump_ts;
+};
+
+static struct health_state_snapshot
 health_state_snap(struct devlink_health_reporter *reporter)
 {
-	struct devlink_health_reporter_snapshot snap;
+	struct health_state_snapshot snap;
+	unsigned long flags;
 
-	devlink_health_reporter_snapshot(reporter, &snap);
+	raw_spin_lock_irqsave(&reporter->lock, flags);
+	snap.state = reporter->health_state;
+	snap.error_count = reporter->error_count;
+	snap.recovery_count = reporter->recovery_count;
+	snap.cfg = reporter->cfg;
+	snap.dump_stored = reporter->dump_fmsg;
+	snap.dump_ts = reporter->dump_ts;
+	raw_spin_unlock_irqrestore(&reporter->lock, flags);
 	return snap;
 }
 
@@ -428,7 +446,7 @@ static void health_state_config(struct devlink_health_reporter *reporter,
 
 static void health_state_defaults_follow_ops(struct kunit *test)
 {
-	struct devlink_health_reporter_snapshot snap;
+	struct health_state_snapshot snap;
 	struct devlink_health_reporter *reporter;
 
 	reporter = health_state_reporter(test, &health_state_bare_ops, 0);
@@ -448,7 +466,7 @@ static void health_state_defaults_follow_ops(struct kunit *test)
 
 static void health_state_report_counts_and_enters_error(struct kunit *test)
 {
-	struct devlink_health_reporter_snapshot snap;
+	struct health_state_snapshot snap;
 	struct devlink_health_reporter *reporter;
 
 	reporter = health_state_reporter(test, &health_state_bare_ops, 0);
@@ -506,7 +524,7 @@ static void health_state_log_rate_limit(struct kunit *test)
 static void health_state_auto_recover_heals(struct kunit *test)
 {
 	struct health_state_fake *fake = test->priv;
-	struct devlink_health_reporter_snapshot snap;
+	struct health_state_snapshot snap;
 	struct devlink_health_reporter *reporter;
 
 	reporter = health_state_reporter(test, &health_state_recover_ops, 0);
@@ -548,7 +566,7 @@ static void health_state_grace_period_on_fake_clock(struct kunit *test)
 static void health_state_unrecovered_error_cancels(struct kunit *test)
 {
 	struct health_state_fake *fake = test->priv;
-	struct devlink_health_reporter_snapshot snap;
+	struct health_state_snapshot snap;
 	struct devlink_health_reporter *reporter;
 	int err;
 
@@ -616,7 +634,7 @@ static void health_state_auto_recover_off_stays_in_error(struct kunit *test)
 static void health_state_recovery_done_starts_grace(struct kunit *test)
 {
 	struct health_state_fake *fake = test->priv;
-	struct devlink_health_reporter_snapshot snap;
+	struct health_state_snapshot snap;
 	struct devlink_health_reporter *reporter;
 
 	reporter = health_state_reporter(test, &health_state_recover_ops,
@@ -636,7 +654,7 @@ static void health_state_recovery_done_starts_grace(struct kunit *test)
 
 static void health_state_update_changes_state_only(struct kunit *test)
 {
-	struct devlink_health_reporter_snapshot snap;
+	struct health_state_snapshot snap;
 	struct devlink_health_reporter *reporter;
 
 	reporter = health_state_reporter(test, &health_state_bare_ops, 0);
@@ -654,7 +672,7 @@ static void health_state_update_changes_state_only(struct kunit *test)
 static void health_state_auto_dump_keeps_first(struct kunit *test)
 {
 	struct health_state_fake *fake = test->priv;
-	struct devlink_health_reporter_snapshot snap;
+	struct health_state_snapshot snap;
 	struct devlink_health_reporter *reporter;
 
 	reporter = health_state_reporter(test, &health_state_dump_ops, 0);
@@ -1010,7 +1028,7 @@ static const struct devlink_health_reporter_ops health_state_defaults_ops = {
 static void health_state_ops_defaults_honoured(struct kunit *test)
 {
 	unsigned long burst = msecs_to_jiffies(T_BURST);
-	struct devlink_health_reporter_snapshot snap;
+	struct health_state_snapshot snap;
 	struct health_state_fake *fake = test->priv;
 	struct devlink_health_reporter *reporter;
 
@@ -1038,7 +1056,7 @@ static DEFINE_SPINLOCK(health_state_driver_lock);
 static void health_state_nowait_from_atomic(struct kunit *test)
 {
 	struct health_state_fake *fake = test->priv;
-	struct devlink_health_reporter_snapshot snap;
+	struct health_state_snapshot snap;
 	struct devlink_health_reporter *reporter;
 	unsigned long flags;
 	int err;
@@ -1071,7 +1089,7 @@ static void health_state_nowait_from_atomic(struct kunit *test)
 static void health_state_nowait_coalesces(struct kunit *test)
 {
 	struct health_state_fake *fake = test->priv;
-	struct devlink_health_reporter_snapshot snap;
+	struct health_state_snapshot snap;
 	struct devlink_health_reporter *reporter;
 	int i, cancelled = 0;
 
@@ -1138,7 +1156,7 @@ static void health_state_nowait_grace_cancels(struct kunit *test)
 static void health_state_nowait_manual(struct kunit *test)
 {
 	struct health_state_fake *fake = test->priv;
-	struct devlink_health_reporter_snapshot snap;
+	struct health_state_snapshot snap;
 	struct devlink_health_reporter *reporter;
 
 	reporter = health_state_reporter(test, &health_state_full_ops, 0);
@@ -1164,7 +1182,7 @@ static void health_state_nowait_manual(struct kunit *test)
 static void health_state_nowait_destroy_pending(struct kunit *test)
 {
 	struct health_state_fake *fake = test->priv;
-	struct devlink_health_reporter_snapshot snap;
+	struct health_state_snapshot snap;
 	struct devlink_health_reporter *reporter;
 	int i;
 
@@ -1237,7 +1255,7 @@ static void health_state_error_during_recovery(struct kunit *test)
 {
 	const struct health_during_case *c = test->param_value;
 	struct health_state_fake *fake = test->priv;
-	struct devlink_health_reporter_snapshot snap;
+	struct health_state_snapshot snap;
 	struct devlink_health_reporter *reporter;
 	struct devlink_health_config cfg;
 	int err;
@@ -1278,7 +1296,7 @@ static void health_state_error_during_recovery(struct kunit *test)
 static void health_state_close_stops_ops(struct kunit *test)
 {
 	struct health_state_fake *fake = test->priv;
-	struct devlink_health_reporter_snapshot snap;
+	struct health_state_snapshot snap;
 	struct devlink_health_reporter *reporter;
 	int err;
 
