@@ -63,33 +63,31 @@ fi
 # Every in-tree user of the health API still compiles against our core.
 "$HARNESS/compat.sh" | add
 
-# The fixes that open the series keep 6.12's behaviour: 6.12's core with
-# only those fixes, and 6.12's netdevsim, passes the upstream health tests.
-fixes612=$WORK/series-build/bzImage-fixes612
-if [[ -r $fixes612 ]]; then
+# The upstream netdevsim health tests (devlink.sh) on an earlier kernel of
+# the series, 6.12's netdevsim in it: its results are named NAME:...
+upstream_run() { # name kernel what-if-missing [required KUnit suites...]
+	local name=$1 kernel=$2 what=$3 t0
+	shift 3
+	if [[ ! -r $kernel ]]; then
+		echo "FAIL lab:$name $what did not build" | add
+		return
+	fi
 	t0=$(date +%s.%N)
-	"$HARNESS/vm-run.sh" -k "$fixes612" -n fixes612 -t 1200 -- \
+	"$HARNESS/vm-run.sh" -k "$kernel" -n "$name" -t 1200 -- \
 		"$HARNESS/guest-check.sh" -u "$ksft"
-	t_vmfix=$(since "$t0")
-	"$HARNESS/results.sh" "$WORK/runs/fixes612" |
-		sed -E 's/^(PASS|FAIL|SKIP) (upstream_devlink)/\1 fixes612:\2/' >>"$results"
-else
-	echo "FAIL lab:fixes612 the fixes that open the series did not build" | add
-fi
+	t_vm_upstream="$t_vm_upstream $name $(since "$t0")s"
+	"$HARNESS/results.sh" "$WORK/runs/$name" "$@" |
+		sed -E "s/^(PASS|FAIL|SKIP) (kunit|upstream_devlink)/\1 $name:\2/" >>"$results"
+}
 
+# The fixes that open the series keep 6.12's behaviour: 6.12's core with
+# only those fixes passes the upstream health tests.
+upstream_run fixes612 "$WORK/series-build/bzImage-fixes612" \
+	"the fixes that open the series"
 # 6.12 drivers keep their behaviour: our core with 6.12's own netdevsim
-# (the series up to the patch before ours) passes the upstream health tests.
-nsim612=$WORK/series-build/bzImage-nsim612
-if [[ -r $nsim612 ]]; then
-	t0=$(date +%s.%N)
-	"$HARNESS/vm-run.sh" -k "$nsim612" -n nsim612 -t 1200 -- \
-		"$HARNESS/guest-check.sh" -u "$ksft"
-	t_vm612=$(since "$t0")
-	"$HARNESS/results.sh" "$WORK/runs/nsim612" "${KUNIT_SUITES[@]}" |
-		sed -E 's/^(PASS|FAIL|SKIP) (kunit|upstream_devlink)/\1 nsim612:\2/' >>"$results"
-else
-	echo "FAIL lab:nsim612 the series before the netdevsim patch did not build" | add
-fi
+# (the series up to the patch before ours) passes them too.
+upstream_run nsim612 "$WORK/series-build/bzImage-nsim612" \
+	"the series before the netdevsim patch" "${KUNIT_SUITES[@]}"
 
 if [[ -n $kernel ]]; then
 	args=''
@@ -114,7 +112,7 @@ cat "$WORK/runs/fixes612/output.log" "$WORK/runs/nsim612/output.log" \
 	awk '/^TEST: .*\[FAIL\] *$/ { n = 40; print; next }
 	     n > 0 && /^    / { n--; print; next } { n = 0 }'
 echo
-log "build ${t_build}s, vm ${t_vm:-0}s (6.12 netdevsim ${t_vm612:-0}s, 6.12 fixed ${t_vmfix:-0}s), total $(since "$t_start")s"
+log "build ${t_build}s, vm ${t_vm:-0}s (upstream tests:${t_vm_upstream:- none}), total $(since "$t_start")s"
 pass=$(grep -c '^PASS' "$results")
 fail=$(grep -c '^FAIL' "$results")
 skip=$(grep -c '^SKIP' "$results")
