@@ -27,6 +27,8 @@ kmake() {
 # Options the lab relies on: a missing one means a fragment silently failed
 # to apply (unmet dependency), which must stop the build, not the test. A
 # later fragment may turn off what an earlier one turned on (bench: KUnit).
+# Our KUnit option exists from the series' KUnit patch on: the patches
+# before it (fixes to 6.12's core) build without it.
 required_options() {
 	local off
 	off=$(grep -h '^CONFIG_.*=n' "${fragments[@]}" | cut -d= -f1)
@@ -34,6 +36,7 @@ required_options() {
 		grep -h '^CONFIG_.*=y' "${fragments[@]}" | cut -d= -f1 |
 			grep -v -e DEVLINK_HEALTH_KUNIT_TEST
 		[[ $tree == ours && $off != *CONFIG_KUNIT* ]] &&
+			grep -q '^config DEVLINK_HEALTH_KUNIT_TEST$' "$src/net/Kconfig" &&
 			echo CONFIG_DEVLINK_HEALTH_KUNIT_TEST
 	} | grep -v -x -F -e "${off:-none}"
 }
