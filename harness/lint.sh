@@ -26,12 +26,14 @@ mapfile -t ours < <( (cd "$LAB_ROOT/overlay" && find . -type f | sed 's#^\./##'
 	sed -n 's#^+++ b/\(.*\)$#\1#p' "$LAB_ROOT"/patches/*.patch "$LAB_ROOT"/patches/overlay/*.diff 2>/dev/null) | sort -u)
 ours_re=$(printf '%s\n' "${ours[@]}" | sed 's/[.]/\\./g' | paste -sd'|')
 
+# Findings that match harness/lint-accepted.txt (an extended regex a line,
+# each under a comment saying why it is accepted) are listed in
+# accepted.txt and not counted.
+accepted_re=$report/accepted-re
+grep -v -e '^#' -e '^$' "$HARNESS/lint-accepted.txt" >"$accepted_re"
+
 count() { # name file
-	local n a re=$report/.accepted-re
-	# Findings that match harness/lint-accepted.txt (an extended regex a
-	# line, each under a comment saying why it is accepted) are listed in
-	# accepted.txt and not counted.
-	grep -v -e '^#' -e '^$' "$HARNESS/lint-accepted.txt" >"$re"
+	local n a re=$accepted_re
 	grep -E -f "$re" "$2" | sed "s/^/$1: /" >>"$report/accepted.txt"
 	a=$(grep -c -E -f "$re" "$2")
 	n=$(grep -v -c -E -f "$re" "$2")
